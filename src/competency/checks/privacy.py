@@ -1,0 +1,85 @@
+"""A built-in check: free text that looks like it identifies a patient.
+
+Reflections are written about real encounters; an NHS number, a date of birth, a postcode, a phone
+number or an e-mail address in one is a data-protection incident waiting to happen. The check warns
+(``competency validate --strict`` makes warnings fail) and never repeats the matched text, so the
+warning itself does not copy the identifier into logs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import attrs
+
+from ..errors import Problem
+from ..evidence import CheckContext, EvidenceFile
+from ..hookspecs import hookimpl
+from . import EvidenceCheck
+
+_NHS_NUMBER = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
+_DATE_OF_BIRTH = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born on)\b\s*:?\s*\d", re.IGNORECASE)
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b")
+_PHONE = re.compile(r"(?<!\d)(?:\+44\s?7\d{3}|07\d{3}|\+44\s?\d{3,4}|0\d{3,4})[\s-]?\d{3}[\s-]?\d{3,4}(?!\d)")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+
+
+def valid_nhs_number(digits: str) -> bool:
+    """The NHS number's modulus-11 check digit (NHS Data Dictionary, 'NHS Number')."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def findings(text: str) -> Iterator[tuple[str, int]]:
+    """What in ``text`` looks patient-identifiable: (what, character offset)."""
+    for match in _NHS_NUMBER.finditer(text):
+        if valid_nhs_number("".join(match.groups())):
+            yield "an NHS number", match.start()
+    for pattern, what in ((_DATE_OF_BIRTH, "a date of birth"), (_POSTCODE, "a postcode"),
+                          (_PHONE, "a phone number"), (_EMAIL, "an e-mail address")):
+        for match in pattern.finditer(text):
+            yield what, match.start()
+
+
+def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            yield from _texts(getattr(value, field.name), f"{path}.{field.name}")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _texts(item, f"{path}[{index}]")
+    elif hasattr(value, "items"):
+        for key, item in value.items():  # type: ignore[union-attr]
+            yield from _texts(item, f"{path}.{key}")
+
+
+def check_identifiers(evidence: EvidenceFile, context: CheckContext) -> Iterator[Problem]:
+    """Warn about patient-identifiable details in any free text of the evidence."""
+    for index, item in enumerate(evidence.evidence):
+        for path, text in _texts(item, f"evidence[{index}]"):
+            for what, offset in findings(text):
+                yield Problem(
+                    f"looks like {what} (at character {offset + 1}): remove patient-identifiable details",
+                    path,
+                    severity="warning",
+                )
+
+
+PRIVACY_CHECK = EvidenceCheck(
+    name="patient-identifiers",
+    description="warns about NHS numbers, dates of birth, postcodes, phone numbers and e-mail addresses in free text",
+    run=check_identifiers,
+)
+
+
+@hookimpl
+def register_checks(register: Callable[[EvidenceCheck], None]) -> None:
+    """Register the patient-identifier check."""
+    register(PRIVACY_CHECK)

@@ -1,0 +1,89 @@
+"""Shared pieces of the commands: the engine, paths to files, error reporting, output."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from ..errors import EXIT_CONFIGURATION, EXIT_INVALID_INPUT, ConfigurationError
+
+if TYPE_CHECKING:
+    from ..engine import Engine
+    from ..errors import Problem
+
+
+class ConfigurationFailure(click.ClickException):
+    """Exit 3: the set-up is wrong (conflicting plugins, unknown framework or scorer)."""
+
+    exit_code = EXIT_CONFIGURATION
+
+
+class InvalidInputFailure(click.ClickException):
+    """Exit 1: an input is invalid; the problems have been printed already."""
+
+    exit_code = EXIT_INVALID_INPUT
+
+
+def engine_for(ctx: click.Context) -> Engine:
+    """The engine of this invocation, created on first use and shared by the commands."""
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    if "engine" not in root.obj:
+        from ..engine import Engine
+
+        root.obj["engine"] = Engine(frameworks_dirs=root.obj.get("frameworks_dirs", ()))
+        try:
+            for failure in root.obj["engine"].plugin_failures:
+                click.echo(f"competency: warning: {failure}", err=True)
+        except ConfigurationError as exc:
+            raise ConfigurationFailure(str(exc)) from None
+    engine: Engine = root.obj["engine"]
+    return engine
+
+
+def configuration_error(exc: Exception) -> NoReturn:
+    """Raise the exit-3 failure for a configuration error."""
+    raise ConfigurationFailure(str(exc)) from None
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[Path]:
+    """Files as given, and the ``*.toml`` files under directories (recursively, sorted)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.toml") if p.is_file())
+        else:
+            yield path
+
+
+def echo_problems(problems: Iterable[Problem]) -> None:
+    """Print problems to stderr, one a line."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+class DateParam(click.ParamType):
+    """A calendar date, YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> datetime.date:
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+DATE = DateParam()
+
+
+def summary_line(total: int, bad: int, noun: str = "file") -> str:
+    """``3 files: 2 valid, 1 invalid``."""
+    plural = "s" if total != 1 else ""
+    return f"{total} {noun}{plural}: {total - bad} valid, {bad} invalid"

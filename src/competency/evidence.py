@@ -1,0 +1,135 @@
+"""The evidence model: a subject, evidence items of registered kinds, and what items contribute.
+
+An evidence kind is an attrs class derived from :class:`EvidenceItem`. The engine structures each
+``[[evidence]]`` table into the class registered for its ``kind`` and then asks the item three things:
+what it references (for validation), what it contributes to which competencies (for scoring), and,
+optionally, an analysis of its own (a 360 report, a run chart) to show beside the scores.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+
+from .errors import Problem
+
+if TYPE_CHECKING:
+    from .references import Resolver
+    from .scoring.config import ScoringConfig
+
+#: A judgement on a scale as written in a file: a level id (``"established"``) or its rank (``3``).
+LevelValue = int | str
+
+
+@attrs.frozen
+class Subject:
+    """The person the evidence is about. ``role`` is a role-profile id such as ``gp``."""
+
+    id: str
+    name: str | None = None
+    role: str | None = None
+
+
+@attrs.frozen
+class Contribution:
+    """What one evidence item says about one competency.
+
+    ``value`` is a judgement on the competency's scale (a rank, 1 = lowest level) or None;
+    ``credit`` is development credit in scale points (activities, reflections); ``weight`` is the
+    judgement's weight before recency; ``source`` identifies who or what the evidence comes from, so
+    that the minimum-evidence rule counts independent sources, not items.
+    """
+
+    competency: str
+    evidence: str
+    source: str
+    date: datetime.date | None
+    value: float | None = None
+    credit: float = 0.0
+    weight: float = 1.0
+    note: str = ""
+
+
+@attrs.frozen
+class CheckContext:
+    """What an item's own checks may consult: reference resolution and the as-of date."""
+
+    resolver: Resolver
+    as_of: datetime.date
+
+
+@attrs.frozen
+class ScoringContext:
+    """What an item needs to say what it contributes: resolution, the as-of date and the settings."""
+
+    resolver: Resolver
+    as_of: datetime.date
+    config: ScoringConfig
+    role: str | None = None
+
+
+@attrs.frozen
+class Analysis:
+    """A kind-specific result shown beside the scores (a 360 report, a QI measure's charts).
+
+    ``data`` is plain JSON-able data that reports draw from without recomputing; ``summary`` is the
+    same result as short lines of plain text for the terminal.
+    """
+
+    kind: str
+    evidence: str
+    title: str
+    data: Mapping[str, Any]
+    summary: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class EvidenceItem:
+    """Base class of evidence kinds. Subclasses are ``@attrs.frozen(kw_only=True)`` and set ``kind``."""
+
+    kind: ClassVar[str] = ""
+    #: One line for ``competency plugins`` and the JSON Schema.
+    summary: ClassVar[str] = ""
+
+    id: str
+
+    def reference_date(self) -> datetime.date | None:
+        """The date that recency is measured from (the end of an activity, the date of a rating)."""
+        return None
+
+    def dates(self) -> Iterator[tuple[str, datetime.date]]:
+        """Every date in the item with its path, so the engine can reject dates in the future."""
+        return iter(())
+
+    def references(self) -> Iterator[tuple[str, str]]:
+        """Every competency reference in the item, with its path inside the item."""
+        return iter(())
+
+    def check(self, context: CheckContext) -> Iterator[Problem]:
+        """Kind-specific semantic problems, with paths relative to the item."""
+        return iter(())
+
+    def contributions(self, context: ScoringContext) -> Iterator[Contribution]:
+        """What the item contributes to which competencies (qualified ids)."""
+        return iter(())
+
+    def analyse(self, context: ScoringContext) -> Analysis | None:
+        """An optional analysis of the item shown beside the scores."""
+        return None
+
+
+@attrs.frozen
+class EvidenceFile:
+    """One person's evidence: a subject and its items, optionally restricted to some frameworks."""
+
+    subject: Subject
+    evidence: tuple[EvidenceItem, ...]
+    frameworks: tuple[str, ...] = ()
+    source: str = attrs.field(default="", eq=False)
+
+    def item(self, evidence_id: str) -> EvidenceItem | None:
+        """The item with this id, or None."""
+        return next((e for e in self.evidence if e.id == evidence_id), None)

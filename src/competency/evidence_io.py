@@ -1,0 +1,205 @@
+"""Reading evidence documents: structure each item by its kind, then check what it means.
+
+Every problem in a file is collected and reported at once, each with its place in the document.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+import cattrs
+
+from .checks import EvidenceCheck
+from .errors import InvalidInput, Problem
+from .evidence import CheckContext, EvidenceFile, EvidenceItem, Subject
+from .references import Resolver, UnresolvedReference
+from .structuring import describe, join_path, problems_from_exception
+
+TOP_LEVEL_KEYS = ("frameworks", "subject", "evidence")
+
+
+@attrs.frozen
+class Validation:
+    """The outcome of validating one evidence document: the evidence if it is valid, and every problem."""
+
+    source: str
+    evidence: EvidenceFile | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return self.evidence is not None
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems of severity ``error``."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The problems of severity ``warning``."""
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    def unwrap(self) -> EvidenceFile:
+        """The evidence, or :class:`InvalidInput` with every problem."""
+        if self.evidence is None:
+            raise InvalidInput(self.problems, self.source)
+        return self.evidence
+
+
+class EvidenceReader:
+    """Turns parsed documents into validated :class:`EvidenceFile` values."""
+
+    def __init__(
+        self,
+        converter: cattrs.Converter,
+        kinds: Mapping[str, type[EvidenceItem]],
+        resolver: Resolver,
+        checks: Sequence[EvidenceCheck] = (),
+        roles: frozenset[str] = frozenset(),
+    ) -> None:
+        self.converter = converter
+        self.kinds = kinds
+        self.resolver = resolver
+        self.checks = checks
+        self.roles = roles
+
+    def validate(self, data: object, as_of: datetime.date, source: str = "") -> Validation:
+        """Validate a parsed document; never raises for bad input."""
+        problems: list[Problem] = []
+        evidence = self._read(data, as_of, problems)
+        located = tuple(p.with_source(source) for p in problems)
+        if evidence is not None and not any(p.severity == "error" for p in located):
+            return Validation(source, attrs.evolve(evidence, source=source), located)
+        return Validation(source, None, located)
+
+    def _read(self, data: object, as_of: datetime.date, problems: list[Problem]) -> EvidenceFile | None:
+        if not isinstance(data, Mapping):
+            problems.append(Problem(f"expected a table at the top of the document, got {describe(data)}"))
+            return None
+        unknown = [str(k) for k in data if k not in TOP_LEVEL_KEYS]
+        if unknown:
+            plural = "s" if len(unknown) > 1 else ""
+            problems.append(Problem(f"unknown key{plural}: {', '.join(unknown)} (allowed: {', '.join(TOP_LEVEL_KEYS)})"))
+        scope = data.get("frameworks", [])
+        resolver = self._scope(scope, problems)
+        subject = self._subject(data, problems)
+        raw_items = self._raw_items(data, problems)
+        items: list[tuple[int, EvidenceItem]] = []
+        for index, raw in enumerate(raw_items):
+            item = self._item(raw, f"evidence[{index}]", problems)
+            if item is not None:
+                items.append((index, item))
+        problems.extend(_duplicate_ids(raw_items))
+        context = CheckContext(resolver, as_of)
+        for index, item in items:
+            problems.extend(_located(self._check_item(item, context), f"evidence[{index}]"))
+        if subject is None or len(items) != len(raw_items):
+            return None
+        evidence = EvidenceFile(subject=subject, evidence=tuple(i for _, i in items), frameworks=tuple(scope))
+        for check in self.checks:
+            problems.extend(check.run(evidence, context))
+        return evidence
+
+    def _subject(self, data: Mapping[str, Any], problems: list[Problem]) -> Subject | None:
+        if "subject" not in data:
+            problems.append(Problem("required table [subject] is missing", "subject"))
+            return None
+        subject: Subject | None = self._structure(data["subject"], Subject, "subject", problems)
+        if subject is not None:
+            problems.extend(self._check_subject(subject))
+        return subject
+
+    @staticmethod
+    def _raw_items(data: Mapping[str, Any], problems: list[Problem]) -> list[object]:
+        raw_items = data.get("evidence")
+        if raw_items is None:
+            problems.append(Problem("no [[evidence]] items: the file evidences nothing", "evidence"))
+            return []
+        if not isinstance(raw_items, list):
+            problems.append(Problem(f"expected an array of tables ([[evidence]]), got {describe(raw_items)}", "evidence"))
+            return []
+        if not raw_items:
+            problems.append(Problem("is empty: the file evidences nothing", "evidence"))
+        return raw_items
+
+    def _scope(self, frameworks: object, problems: list[Problem]) -> Resolver:
+        if frameworks == []:
+            return self.resolver
+        if not isinstance(frameworks, list) or not all(isinstance(f, str) for f in frameworks):
+            problems.append(Problem(f"expected an array of framework ids, got {describe(frameworks)}", "frameworks"))
+            return self.resolver
+        available = ", ".join(self.resolver.frameworks) or "none"
+        for index, name in enumerate(frameworks):
+            if name not in self.resolver.frameworks:
+                problems.append(Problem(f"unknown framework {name!r} (available: {available})", f"frameworks[{index}]"))
+        return self.resolver.restricted(frameworks)
+
+    def _check_subject(self, subject: Subject) -> Iterator[Problem]:
+        if not subject.id.strip():
+            yield Problem("must not be empty", "subject.id")
+        if subject.role is not None and self.roles and subject.role not in self.roles:
+            yield Problem(
+                f"unknown role {subject.role!r} (roles: {', '.join(sorted(self.roles))})", "subject.role"
+            )
+
+    def _structure(self, raw: object, cls: type[Any], path: str, problems: list[Problem]) -> Any:
+        try:
+            return self.converter.structure(raw, cls)
+        except Exception as exc:  # noqa: BLE001 - every structuring failure becomes a located problem
+            problems.extend(problems_from_exception(exc, path))
+            return None
+
+    def _item(self, raw: object, path: str, problems: list[Problem]) -> EvidenceItem | None:
+        known = ", ".join(sorted(self.kinds))
+        if not isinstance(raw, Mapping):
+            problems.append(Problem(f"expected a table, got {describe(raw)}", path))
+            return None
+        kind = raw.get("kind")
+        if kind is None:
+            problems.append(Problem(f"required key is missing (one of: {known})", f"{path}.kind"))
+            return None
+        cls = self.kinds.get(kind) if isinstance(kind, str) else None
+        if cls is None:
+            problems.append(Problem(f"{describe(kind)} is not a known evidence kind (known: {known})", f"{path}.kind"))
+            return None
+        item: EvidenceItem | None = self._structure({k: v for k, v in raw.items() if k != "kind"}, cls, path, problems)
+        return item
+
+    def _check_item(self, item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
+        if not item.id.strip():
+            yield Problem("must not be empty", "id")
+        for path, reference in item.references():
+            try:
+                context.resolver.resolve(reference)
+            except UnresolvedReference as exc:
+                yield Problem(str(exc), path)
+        for path, date in item.dates():
+            if date > context.as_of:
+                yield Problem(f"{date.isoformat()} is in the future (as of {context.as_of.isoformat()})", path)
+        try:
+            yield from item.check(context)
+        except Exception as exc:  # noqa: BLE001 - a plugin kind's bug must not hide the file's other problems
+            yield Problem(f"the {item.kind!r} check failed: {type(exc).__name__}: {exc}")
+
+
+def _located(problems: Iterator[Problem], prefix: str) -> Iterator[Problem]:
+    for problem in problems:
+        yield attrs.evolve(problem, path=join_path(prefix, problem.path) if problem.path else prefix)
+
+
+def _duplicate_ids(raw_items: list[object]) -> Iterator[Problem]:
+    ids = [raw.get("id") if isinstance(raw, Mapping) else None for raw in raw_items]
+    counts = Counter(i for i in ids if isinstance(i, str))
+    first: dict[str, int] = {}
+    for index, value in enumerate(ids):
+        if not isinstance(value, str):
+            continue
+        if value in first and counts[value] > 1:
+            yield Problem(f"duplicate evidence id {value!r} (first used by evidence[{first[value]}])", f"evidence[{index}].id")
+        first.setdefault(value, index)

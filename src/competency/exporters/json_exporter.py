@@ -1,0 +1,56 @@
+"""The ``json`` exporter: the versioned document the API returns, for machines."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+import cattrs
+
+from ..hookspecs import hookimpl
+from ..results import ScoreReport
+from . import Exporter, UnsupportedDocument
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter()
+    converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
+    converter.register_unstructure_hook(Mapping, lambda m: {k: converter.unstructure(v) for k, v in m.items()})
+    return converter
+
+
+_converter = _make_converter()
+
+
+def to_data(document: object) -> Any:
+    """Plain JSON-able data for a document (attrs classes become objects with their field order)."""
+    if not attrs.has(type(document)):
+        raise UnsupportedDocument(f"the json exporter cannot render {type(document).__name__}")
+    data = _converter.unstructure(document)
+    if isinstance(document, ScoreReport):
+        # The schema version leads, so a reader sees it before anything it may not understand.
+        data = {"schema_version": data.pop("schema_version"), "kind": "scores", **data}
+    return data
+
+
+def render_json(document: object) -> str:
+    """The document as indented JSON (UTF-8 text; non-ASCII kept as it is)."""
+    return json.dumps(to_data(document), indent=2, ensure_ascii=False) + "\n"
+
+
+JSON_EXPORTER = Exporter(
+    name="json",
+    description="versioned JSON: the same document the Python API returns",
+    suffix=".json",
+    render=render_json,
+    machine_readable=True,
+)
+
+
+@hookimpl
+def register_exporters(register: Callable[[Exporter], None]) -> None:
+    """Register the JSON exporter."""
+    register(JSON_EXPORTER)

@@ -1,0 +1,35 @@
+"""Helpers the core kinds share: resolving claims and spreading credit over them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from ..evidence import CheckContext, ScoringContext
+from ..errors import Problem
+from ..references import Resolved, UnresolvedReference
+
+
+def resolved_claims(references: Sequence[str], context: CheckContext | ScoringContext) -> Iterator[tuple[int, Resolved]]:
+    """The references that resolve, with their index (unresolved ones are reported by the engine)."""
+    for index, reference in enumerate(references):
+        try:
+            yield index, context.resolver.resolve(reference)
+        except UnresolvedReference:
+            continue
+
+
+def require_claims(references: Sequence[str], field: str) -> Iterator[Problem]:
+    """An item that evidences nothing is an error; so is claiming one competency twice."""
+    if not references:
+        yield Problem("is empty: name at least one competency this evidences", field)
+    seen: set[str] = set()
+    for index, reference in enumerate(references):
+        if reference in seen:
+            yield Problem(f"{reference!r} is listed twice", f"{field}[{index}]")
+        seen.add(reference)
+
+
+def require_text(text: str, field: str) -> Iterator[Problem]:
+    """Free text that must say something."""
+    if not text.strip():
+        yield Problem("must not be empty", field)

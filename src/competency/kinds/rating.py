@@ -1,0 +1,72 @@
+"""``rating``: a rater judges one or more competencies on the framework's scale."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from typing import ClassVar, Literal
+
+import attrs
+
+from ..errors import Problem
+from ..evidence import CheckContext, Contribution, EvidenceItem, LevelValue, ScoringContext
+from ..references import UnresolvedReference
+
+RaterRole = Literal["self", "supervisor", "peer", "direct-report", "assessor", "patient", "other"]
+
+
+@attrs.frozen(kw_only=True)
+class Rating(EvidenceItem):
+    """A judgement of competencies by one rater; ``ratings`` maps a competency to a level id or rank."""
+
+    kind: ClassVar[str] = "rating"
+    summary: ClassVar[str] = "a rater judges competencies on the framework's scale"
+
+    date: datetime.date
+    rater: RaterRole
+    ratings: Mapping[str, LevelValue]
+    rater_id: str | None = None
+    note: str | None = None
+
+    def reference_date(self) -> datetime.date:
+        return self.date
+
+    def dates(self) -> Iterator[tuple[str, datetime.date]]:
+        yield "date", self.date
+
+    def references(self) -> Iterator[tuple[str, str]]:
+        for reference in self.ratings:
+            yield f"ratings.{reference}", reference
+
+    def check(self, context: CheckContext) -> Iterator[Problem]:
+        if not self.ratings:
+            yield Problem("is empty: rate at least one competency", "ratings")
+        for reference, value in self.ratings.items():
+            try:
+                resolved = context.resolver.resolve(reference)
+            except UnresolvedReference:
+                continue  # reported once, by the engine's reference check
+            try:
+                context.resolver.level_rank(resolved.framework, value)
+            except UnresolvedReference as exc:
+                yield Problem(str(exc), f"ratings.{reference}")
+
+    def source_key(self) -> str:
+        """Ratings by the same rater are one source, however many there are."""
+        return f"rater:{self.rater}:{self.rater_id}" if self.rater_id else f"rater:{self.rater}"
+
+    def contributions(self, context: ScoringContext) -> Iterator[Contribution]:
+        weight = context.config.rater_weights.get(self.rater, 1.0)
+        for reference, value in self.ratings.items():
+            resolved = context.resolver.resolve(reference)
+            rank = context.resolver.level_rank(resolved.framework, value)
+            level = resolved.framework.scale.level(rank)
+            yield Contribution(
+                competency=resolved.qualified,
+                evidence=self.id,
+                source=self.source_key(),
+                date=self.date,
+                value=float(rank),
+                weight=weight,
+                note=f"{self.rater} rating: {level.label}",
+            )

@@ -1,0 +1,25 @@
+"""Scorers turn validated evidence into scorecards. The default scorer is a built-in plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from ..evidence import EvidenceFile, ScoringContext
+from ..framework import Framework
+from ..results import Scorecard
+from .config import ScoringConfig
+
+__all__ = ["Scorer", "ScoringConfig"]
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """What a scorer plugin registers: a name, a one-line description and ``score``."""
+
+    name: str
+    description: str
+
+    def score(self, evidence: EvidenceFile, frameworks: Sequence[Framework], context: ScoringContext) -> Scorecard:
+        """Score ``evidence`` against each of ``frameworks`` (already chosen and validated)."""
+        ...

@@ -1,0 +1,234 @@
+"""The default scorer: weighted, recency-discounted judgements plus capped development credit.
+
+The rules are documented in docs/scoring.md; each step below names the rule it implements.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+import attrs
+
+from ..evidence import Contribution, EvidenceFile, ScoringContext
+from ..framework import Competency, Framework
+from ..hookspecs import hookimpl
+from ..results import CompetencyResult, EvidenceWeight, ExcludedEvidence, FrameworkResult, Scorecard
+from . import Scorer
+
+# Scores are shown to two decimals and levels are read from the shown score, so that what a person
+# sees is always consistent with the level they are given.
+SCORE_DECIMALS = 2
+
+
+def level_rank_for(score: float, top: int) -> int | None:
+    """The level of a score: the nearest rank, halves rounding up (rule S5); None below 0.5."""
+    shown = round(score, SCORE_DECIMALS)
+    if shown < 0.5:
+        return None
+    return min(top, int(math.floor(shown + 0.5)))
+
+
+@attrs.frozen
+class _Direct:
+    score: float | None
+    rank: int | None
+    evidence: tuple[EvidenceWeight, ...]
+    sources: int
+    flags: tuple[str, ...]
+
+
+class DefaultScorer:
+    """Combines contributions per competency and rolls parents up from their children."""
+
+    name = "default"
+    description = "weighted, recency-discounted judgements plus capped development credit; Moodle-style roll-up"
+
+    def score(self, evidence: EvidenceFile, frameworks: Sequence[Framework], context: ScoringContext) -> Scorecard:
+        """Score the evidence against each framework (rules S1-S8 of docs/scoring.md)."""
+        config = context.config
+        excluded: list[ExcludedEvidence] = []
+        included = []
+        for item in evidence.evidence:
+            date = item.reference_date()
+            if date is not None and config.expired((context.as_of - date).days):
+                excluded.append(
+                    ExcludedEvidence(item.id, f"dated {date.isoformat()}, older than the {config.window_years:g}-year window")
+                )
+            else:
+                included.append(item)
+        by_competency: dict[str, list[Contribution]] = defaultdict(list)
+        for item in included:
+            for contribution in item.contributions(context):
+                by_competency[contribution.competency].append(contribution)
+        results = tuple(
+            _FrameworkScoring(framework, by_competency, context).result() for framework in frameworks
+        )
+        analyses = tuple(a for a in (item.analyse(context) for item in included) if a is not None)
+        return Scorecard(
+            subject=evidence.subject,
+            as_of=context.as_of,
+            scorer=self.name,
+            frameworks=results,
+            excluded=tuple(sorted(excluded, key=lambda e: e.id)),
+            analyses=tuple(sorted(analyses, key=lambda a: (a.evidence, a.kind))),
+            source=evidence.source,
+        )
+
+
+class _FrameworkScoring:
+    def __init__(self, framework: Framework, contributions: dict[str, list[Contribution]], context: ScoringContext) -> None:
+        self.framework = framework
+        self.contributions = contributions
+        self.context = context
+        self.scale = framework.scale
+        self.role = framework.role(context.role) if context.role else None
+        self.results: dict[str, CompetencyResult] = {}
+
+    def result(self) -> FrameworkResult:
+        for root in self.framework.roots:
+            self._score(root, 0, frozenset())
+        ordered = tuple(self.results[c.id] for c, _ in self.framework.walk() if c.id in self.results)
+        notes = ()
+        if self.context.role and self.role is None:
+            notes = (f"this framework has no role profile {self.context.role!r}: no targets to compare with",)
+        return FrameworkResult(
+            id=self.framework.id,
+            version=self.framework.version,
+            title=self.framework.title,
+            role=self.context.role,
+            role_title=self.role.title if self.role else None,
+            competencies=ordered,
+            notes=notes,
+        )
+
+    def _score(self, competency: Competency, depth: int, ancestors: frozenset[str]) -> CompetencyResult:
+        direct = self._direct(competency)
+        children = [c for c in self.framework.children(competency.id) if c.id not in ancestors]
+        basis, score, rank, trail, flags = "direct", direct.score, direct.rank, direct.evidence, list(direct.flags)
+        if children:
+            child_results = [self._score(c, depth + 1, ancestors | {competency.id}) for c in children]
+            rolled = self._rollup(child_results)
+            if rolled is not None and (rank is None or rolled[1] is not None and rolled[1] > rank):
+                basis, score, rank, trail = "rollup", rolled[0], rolled[1], rolled[2]
+                flags = [f for f in rolled[3]]
+        if score is None:
+            basis = "none"
+        result = self._with_target(
+            CompetencyResult(
+                id=competency.id,
+                title=competency.title,
+                depth=depth,
+                parent=competency.parent,
+                score=None if score is None else round(score, SCORE_DECIMALS),
+                level=self.scale.level(rank).id if rank else None,
+                level_label=self.scale.level(rank).label if rank else None,
+                rank=rank,
+                basis=basis,
+                evidence_count=len({e.id for e in trail}),
+                sources=direct.sources,
+                evidence=trail,
+                flags=tuple(sorted(set(flags))),
+            )
+        )
+        self.results[competency.id] = result
+        return result
+
+    def _direct(self, competency: Competency) -> _Direct:
+        """Rules S1-S4: weighted mean of judgements, capped credit, minimum independent sources."""
+        config = self.context.config
+        contributions = self.contributions.get(self.framework.qualified(competency.id), [])
+        if not contributions:
+            return _Direct(None, None, (), 0, ("no-evidence",))
+        recency = {id(c): self._recency(c) for c in contributions}
+        judgements = [c for c in contributions if c.value is not None]
+        weights = [c.weight * recency[id(c)] for c in judgements]
+        total_weight = math.fsum(weights)
+        credit = math.fsum(c.credit * recency[id(c)] for c in contributions)
+        capped = min(config.credit_cap, credit)
+        flags: list[str] = []
+        if judgements and total_weight > 0:
+            base = math.fsum(w * c.value for w, c in zip(weights, judgements)) / total_weight  # type: ignore[operator]
+            if all(c.source == "rater:self" or c.source.startswith("rater:self:") for c in judgements):
+                flags.append("self-rated-only")
+        else:
+            base = 1.0  # credit alone builds up from the lowest level
+            flags.append("credit-only")
+        if credit > config.credit_cap:
+            flags.append("credit-capped")
+        score = min(float(self.scale.top), base + capped)
+        sources = len({c.source for c in contributions})
+        rank = level_rank_for(score, self.scale.top)
+        if sources < config.min_sources:
+            flags.append("insufficient-evidence")
+            rank = None
+        trail = _trail(
+            (c.evidence, (w / total_weight) if total_weight else 0.0, 0.0, c.note) for w, c in zip(weights, judgements)
+        ) + _trail(
+            (c.evidence, 0.0, c.credit * recency[id(c)], c.note) for c in contributions if c.value is None
+        )
+        return _Direct(score, rank, tuple(sorted(trail, key=lambda e: e.id)), sources, tuple(flags))
+
+    def _recency(self, contribution: Contribution) -> float:
+        if contribution.date is None:
+            return 1.0
+        return self.context.config.recency_factor((self.context.as_of - contribution.date).days)
+
+    def _rollup(self, children: list[CompetencyResult]) -> tuple[float, int | None, tuple[EvidenceWeight, ...], list[str]] | None:
+        """Rule S6: the mean of the children's scores (no level counts 0), capped below proficient
+        unless every child is proficient (Moodle's "all children proficient")."""
+        if not any(c.score is not None for c in children):
+            return None
+        values = [c.score if c.rank is not None and c.score is not None else 0.0 for c in children]
+        score = math.fsum(values) / len(children)
+        rank = level_rank_for(score, self.scale.top)
+        proficient = self.scale.proficient_rank
+        flags = ["rolled-up"]
+        if rank is not None and rank >= proficient and not all(c.rank is not None and c.rank >= proficient for c in children):
+            rank = proficient - 1 or None
+            flags.append("rollup-capped")
+        share = 1.0 / len(children)
+        trail: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for child in children:
+            if child.rank is None:
+                continue
+            for entry in child.evidence:
+                trail[entry.id][0] += share * entry.weight
+                trail[entry.id][1] += share * entry.credit
+        weights = tuple(EvidenceWeight(k, round(v[0], 4), round(v[1], 4), "via children") for k, v in sorted(trail.items()))
+        return score, rank, weights, flags
+
+    def _with_target(self, result: CompetencyResult) -> CompetencyResult:
+        if self.role is None or result.id not in self.role.targets:
+            return result
+        target = self.role.targets[result.id]
+        target_rank = self.scale.rank(target) or 0
+        achieved = result.rank or 0
+        return attrs.evolve(
+            result,
+            target=target,
+            target_rank=target_rank,
+            gap=max(0, target_rank - achieved),
+            met=achieved >= target_rank,
+        )
+
+
+def _trail(entries: Iterable[tuple[str, float, float, str]]) -> tuple[EvidenceWeight, ...]:
+    merged: dict[str, list[float | str]] = {}
+    for evidence_id, weight, credit, note in sorted(entries):
+        slot = merged.setdefault(evidence_id, [0.0, 0.0, note])
+        slot[0] = float(slot[0]) + weight  # type: ignore[assignment]
+        slot[1] = float(slot[1]) + credit  # type: ignore[assignment]
+    return tuple(
+        EvidenceWeight(k, round(float(v[0]), 4), round(float(v[1]), 4), str(v[2])) for k, v in merged.items()
+    )
+
+
+DEFAULT_SCORER: Scorer = DefaultScorer()
+
+
+@hookimpl
+def register_scorers(register: Callable[[Scorer], None]) -> None:
+    """Register the default scorer."""
+    register(DEFAULT_SCORER)

@@ -1,0 +1,73 @@
+"""Reading untrusted input files: size limit, UTF-8, TOML syntax, each failure a clean message."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import tomli
+
+from .errors import InvalidInput, Problem
+
+#: The largest input file read, in bytes (documented in docs/evidence-format.md). A 360 with fifty
+#: raters and long comments is well under 1 MiB; anything larger is more likely a mistake or an attack.
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+MAX_BYTES_ENV = "COMPETENCY_MAX_FILE_BYTES"
+
+
+def max_file_bytes() -> int:
+    """The size limit in force: ``COMPETENCY_MAX_FILE_BYTES`` if set to a positive integer."""
+    raw = os.environ.get(MAX_BYTES_ENV, "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_BYTES
+
+
+def read_text(path: Path, max_bytes: int | None = None) -> str:
+    """The UTF-8 text of a file; :class:`InvalidInput` for a missing path, a folder, junk or excess."""
+    source = str(path)
+    limit = max_file_bytes() if max_bytes is None else max_bytes
+    try:
+        if path.is_dir():
+            raise InvalidInput([Problem("is a directory, not a file")], source)
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise InvalidInput([Problem("no such file")], source) from None
+    except PermissionError:
+        raise InvalidInput([Problem("permission denied")], source) from None
+    except OSError as exc:
+        raise InvalidInput([Problem(f"cannot be read ({exc.strerror or exc})")], source) from None
+    if len(raw) > limit:
+        raise InvalidInput([Problem(f"is larger than the limit of {limit} bytes (set {MAX_BYTES_ENV} to change it)")], source)
+    return decode(raw, source)
+
+
+def decode(raw: bytes, source: str = "") -> str:
+    """Decode UTF-8 (a leading byte-order mark is allowed), locating the first bad byte."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InvalidInput(
+            [Problem(f"is not UTF-8 text (bad byte 0x{raw[exc.start]:02x} at line {line}, byte offset {exc.start})")],
+            source,
+        ) from None
+    if "\x00" in text:
+        raise InvalidInput([Problem("is a binary file, not TOML text (it contains NUL bytes)")], source)
+    return text
+
+
+def parse_toml(text: str, source: str = "") -> dict[str, Any]:
+    """Parse TOML text; an empty document or a syntax error is :class:`InvalidInput` with line and column."""
+    if not text.strip():
+        raise InvalidInput([Problem("is empty")], source)
+    try:
+        return tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise InvalidInput([Problem(f"TOML syntax error at {where}: {exc.msg}")], source) from None
+
+
+def read_toml(path: Path, max_bytes: int | None = None) -> dict[str, Any]:
+    """Read, decode and parse a TOML file, every failure a located :class:`InvalidInput`."""
+    return parse_toml(read_text(path, max_bytes), str(path))
