@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .checks import EvidenceCheck
+    from .checks.base import EvidenceCheck
     from .engine import Engine, EvidenceSource
     from .errors import CompetencyError, ConfigurationError, InvalidInput, PluginConflict, Problem
     from .evidence import (
@@ -25,13 +25,14 @@ if TYPE_CHECKING:
         Subject,
     )
     from .evidence_io import Validation
-    from .exporters import Exporter
+    from .exporters.base import Exporter, UnsupportedDocument
     from .framework import Competency, CrossCuttingGroup, Framework, Level, Link, Quality, RoleProfile, Scale
     from .framework_io import check_framework, dump_framework, framework_from_dict, load_framework
     from .hookspecs import hookimpl
     from .plugins import PluginFailure
     from .results import CompetencyResult, EvidenceWeight, ExcludedEvidence, FrameworkResult, Scorecard, ScoreReport
-    from .scoring import Scorer, ScoringConfig
+    from .scoring import Scorer
+    from .scoring.config import ScoringConfig
 
 _EXPORTS = {
     "Engine": "engine", "EvidenceSource": "engine",
@@ -39,14 +40,15 @@ _EXPORTS = {
     "PluginConflict": "errors", "Problem": "errors",
     "Analysis": "evidence", "CheckContext": "evidence", "Contribution": "evidence", "EvidenceFile": "evidence",
     "EvidenceItem": "evidence", "LevelValue": "evidence", "ScoringContext": "evidence", "Subject": "evidence",
-    "Validation": "evidence_io", "Exporter": "exporters", "EvidenceCheck": "checks",
+    "Validation": "evidence_io", "Exporter": "exporters.base", "UnsupportedDocument": "exporters.base",
+    "EvidenceCheck": "checks.base",
     "Competency": "framework", "CrossCuttingGroup": "framework", "Framework": "framework", "Level": "framework",
     "Link": "framework", "Quality": "framework", "RoleProfile": "framework", "Scale": "framework",
     "check_framework": "framework_io", "dump_framework": "framework_io", "framework_from_dict": "framework_io",
     "load_framework": "framework_io", "hookimpl": "hookspecs", "PluginFailure": "plugins",
     "CompetencyResult": "results", "EvidenceWeight": "results", "ExcludedEvidence": "results",
     "FrameworkResult": "results", "Scorecard": "results", "ScoreReport": "results",
-    "Scorer": "scoring", "ScoringConfig": "scoring",
+    "Scorer": "scoring", "ScoringConfig": "scoring.config",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

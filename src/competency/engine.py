@@ -10,24 +10,25 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pluggy
 
-from .checks import EvidenceCheck
+from .checks.base import EvidenceCheck
 from .errors import ConfigurationError, InvalidInput, PluginConflict, Problem
 from .evidence import EvidenceFile, EvidenceItem, ScoringContext
 from .evidence_io import EvidenceReader, Validation
-from .exporters import Exporter
+from .exporters.base import Exporter
 from .framework import Framework
 from .framework_io import load_framework
 from .plugins import PluginFailure, PluginInfo, Provided, collect, describe_plugins, get_plugin_manager
 from .references import Resolver, UnresolvedReference
 from .results import ScoreReport, Scorecard
-from .scoring import Scorer, ScoringConfig
+from .scoring import Scorer
+from .scoring.config import ScoringConfig
 from .search_path import framework_dirs, framework_files
 from .sources import parse_toml, read_text
 from .structuring import make_converter
@@ -41,7 +42,8 @@ class Engine:
 
     ``plugins=False`` loads no entry-point plugin (built-ins only); ``extra_plugins`` registers
     plugin objects or modules directly (handy in tests and embedding); ``frameworks_dirs`` adds
-    directories of framework files to the search path (see docs/framework-format.md).
+    directories of framework files to the search path (see docs/framework-format.md); ``warn`` is
+    called once for each plugin or framework file that failed to load.
     Nothing is loaded until it is first needed.
     """
 
@@ -54,6 +56,7 @@ class Engine:
         search_pyproject: bool = True,
         cwd: str | os.PathLike[str] | None = None,
         env: Mapping[str, str] | None = None,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         self._use_entry_points = plugins
         self._extra_plugins = tuple(extra_plugins)
@@ -62,6 +65,7 @@ class Engine:
         self._cwd = Path(cwd) if cwd is not None else None
         self._env = os.environ if env is None else env
         self._failures: list[PluginFailure] = []
+        self._warn = warn
 
     # -- plugins and registries ------------------------------------------------------------------
 
@@ -90,6 +94,9 @@ class Engine:
         }
         registry = {hook: collect(pm, hook, key, self._failures) for hook, key in keys.items()}
         registry["register_frameworks"] = self._add_framework_files(registry["register_frameworks"])
+        if self._warn is not None:
+            for failure in self._failures:
+                self._warn(str(failure))
         return registry
 
     def _add_framework_files(self, provided: dict[str, Provided]) -> dict[str, Provided]:

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import cattrs
 
-from .checks import EvidenceCheck
+from .checks.base import EvidenceCheck
 from .errors import InvalidInput, Problem
 from .evidence import CheckContext, EvidenceFile, EvidenceItem, Subject
 from .references import Resolver, UnresolvedReference

@@ -15,9 +15,9 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from .checks import EvidenceCheck
+    from .checks.base import EvidenceCheck
     from .evidence import EvidenceItem
-    from .exporters import Exporter
+    from .exporters.base import Exporter
     from .framework import Framework
     from .scoring import Scorer
 

@@ -34,11 +34,10 @@ BLOCK_ENV = "COMPETENCY_BLOCK_PLUGINS"
 TRACE_ENV = "COMPETENCY_TRACE_PLUGINS"
 
 DEFAULT_PLUGINS = (
-    "competency.kinds",
-    "competency.scoring.default",
-    "competency.exporters.json_exporter",
-    "competency.exporters.text_exporter",
-    "competency.checks.privacy",
+    "competency.kinds.hooks",
+    "competency.scoring.hooks",
+    "competency.exporters.hooks",
+    "competency.checks.hooks",
 )
 
 #: The registration hooks, and the name each kind of contribution is listed under.

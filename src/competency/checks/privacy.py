@@ -9,14 +9,13 @@ warning itself does not copy the identifier into logs.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import attrs
 
 from ..errors import Problem
 from ..evidence import CheckContext, EvidenceFile
-from ..hookspecs import hookimpl
-from . import EvidenceCheck
+from .base import EvidenceCheck
 
 _NHS_NUMBER = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
 _DATE_OF_BIRTH = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born on)\b\s*:?\s*\d", re.IGNORECASE)
@@ -77,9 +76,3 @@ PRIVACY_CHECK = EvidenceCheck(
     description="warns about NHS numbers, dates of birth, postcodes, phone numbers and e-mail addresses in free text",
     run=check_identifiers,
 )
-
-
-@hookimpl
-def register_checks(register: Callable[[EvidenceCheck], None]) -> None:
-    """Register the patient-identifier check."""
-    register(PRIVACY_CHECK)

@@ -45,16 +45,23 @@ class LazyGroup(click.Group):
         return self._plugin_commands(ctx).get(cmd_name)
 
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
-        from .context import engine_for
+        root = ctx.find_root()
+        root.ensure_object(dict)
+        if "plugin_commands" in root.obj:
+            commands: dict[str, click.Command] = root.obj["plugin_commands"]
+            return commands
+        from ..plugins import get_plugin_manager
 
+        # Only a plugin manager: listing commands must not import the engine or load frameworks.
+        pm, _ = get_plugin_manager()
         group = click.Group()
-        pm = engine_for(ctx).plugin_manager
         for impl in pm.hook.register_commands.get_hookimpls():
             try:
                 impl.function(cli=group)
             except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the CLI
                 click.echo(f"competency: plugin {impl.plugin_name!r} failed to add commands: {exc}", err=True)
-        return {name: cmd for name, cmd in group.commands.items() if name not in CORE_COMMANDS}
+        root.obj["plugin_commands"] = {n: c for n, c in group.commands.items() if n not in CORE_COMMANDS}
+        return self._plugin_commands(ctx)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 80})
@@ -86,6 +93,15 @@ def main(args: list[str] | None = None) -> Any:
     except SystemExit:
         raise
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        # Imported here: the errors module needs attrs, which --version should not pay for.
+        from ..errors import EXIT_CONFIGURATION, EXIT_INVALID_INPUT, ConfigurationError, InvalidInput
+
+        if isinstance(exc, ConfigurationError):
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_CONFIGURATION)
+        if isinstance(exc, InvalidInput):
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_INVALID_INPUT)
         if os.environ.get(DEBUG_ENV):
             raise
         click.echo(f"competency: internal error: {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for details)", err=True)

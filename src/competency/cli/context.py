@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from ..errors import EXIT_CONFIGURATION, EXIT_INVALID_INPUT, ConfigurationError
+from ..errors import EXIT_CONFIGURATION, EXIT_INVALID_INPUT
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -35,14 +35,13 @@ def engine_for(ctx: click.Context) -> Engine:
     if "engine" not in root.obj:
         from ..engine import Engine
 
-        root.obj["engine"] = Engine(frameworks_dirs=root.obj.get("frameworks_dirs", ()))
-        try:
-            for failure in root.obj["engine"].plugin_failures:
-                click.echo(f"competency: warning: {failure}", err=True)
-        except ConfigurationError as exc:
-            raise ConfigurationFailure(str(exc)) from None
+        root.obj["engine"] = Engine(frameworks_dirs=root.obj.get("frameworks_dirs", ()), warn=_warn)
     engine: Engine = root.obj["engine"]
     return engine
+
+
+def _warn(message: str) -> None:
+    click.echo(f"competency: warning: {message}", err=True)
 
 
 def configuration_error(exc: Exception) -> NoReturn:

@@ -84,7 +84,7 @@ def score_command(
     min_sources: int | None,
 ) -> None:
     """Score evidence files against frameworks and a role, with the evidence behind every level."""
-    from ..scoring import ScoringConfig
+    from ..scoring.config import ScoringConfig
 
     engine = engine_for(ctx)
     as_of = as_of or datetime.date.today()

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 import cattrs
 
-from ..hookspecs import hookimpl
 from ..results import ScoreReport
-from . import Exporter, UnsupportedDocument
+from .base import Exporter, UnsupportedDocument
 
 
 def _make_converter() -> cattrs.Converter:
@@ -48,9 +47,3 @@ JSON_EXPORTER = Exporter(
     render=render_json,
     machine_readable=True,
 )
-
-
-@hookimpl
-def register_exporters(register: Callable[[Exporter], None]) -> None:
-    """Register the JSON exporter."""
-    register(JSON_EXPORTER)

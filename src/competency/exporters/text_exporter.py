@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import textwrap
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
-from ..hookspecs import hookimpl
 from ..results import CompetencyResult, FrameworkResult, Scorecard, ScoreReport
-from . import Exporter, UnsupportedDocument
+from .base import Exporter, UnsupportedDocument
 
 WIDTH = 80
 _NAME, _LEVEL, _SCORE, _TARGET, _GAP = 33, 12, 5, 12, 11
@@ -116,9 +115,3 @@ TEXT_EXPORTER = Exporter(
     suffix=".txt",
     render=render_text,
 )
-
-
-@hookimpl
-def register_exporters(register: Callable[[Exporter], None]) -> None:
-    """Register the text exporter."""
-    register(TEXT_EXPORTER)

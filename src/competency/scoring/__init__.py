@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from ..evidence import EvidenceFile, ScoringContext
-from ..framework import Framework
-from ..results import Scorecard
-from .config import ScoringConfig
+if TYPE_CHECKING:
+    from ..evidence import EvidenceFile, ScoringContext
+    from ..framework import Framework
+    from ..results import Scorecard
 
-__all__ = ["Scorer", "ScoringConfig"]
+__all__ = ["Scorer"]
 
 
 @runtime_checkable

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
 from ..evidence import Contribution, EvidenceFile, ScoringContext
 from ..framework import Competency, Framework
-from ..hookspecs import hookimpl
 from ..results import CompetencyResult, EvidenceWeight, ExcludedEvidence, FrameworkResult, Scorecard
 from . import Scorer
 
@@ -226,9 +225,3 @@ def _trail(entries: Iterable[tuple[str, float, float, str]]) -> tuple[EvidenceWe
 
 
 DEFAULT_SCORER: Scorer = DefaultScorer()
-
-
-@hookimpl
-def register_scorers(register: Callable[[Scorer], None]) -> None:
-    """Register the default scorer."""
-    register(DEFAULT_SCORER)
