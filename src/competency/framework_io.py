@@ -45,12 +45,26 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
 
 def framework_to_dict(framework: Framework) -> dict[str, Any]:
     """The framework as plain data in file layout, leaving out fields that hold their default."""
-    return _unstructurer.unstructure(framework)
+    data: dict[str, Any] = _unstructurer.unstructure(framework)
+    return data
 
 
 def dump_framework(framework: Framework) -> str:
     """The framework as TOML text that :func:`load_framework` reads back to an equal framework."""
-    return tomli_w.dumps(framework_to_dict(framework), multiline_strings=True)
+    data = framework_to_dict(framework)
+    # tomli-w writes a CRLF inside a multi-line string as a bare newline, which reads back as LF:
+    # keep such text in escaped one-line strings so that the round trip is exact.
+    return tomli_w.dumps(data, multiline_strings=not _has_crlf(data))
+
+
+def _has_crlf(value: object) -> bool:
+    if isinstance(value, str):
+        return "\r\n" in value
+    if isinstance(value, dict):
+        return any(_has_crlf(k) or _has_crlf(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_crlf(v) for v in value)
+    return False
 
 
 def _make_unstructurer() -> cattrs.Converter:

@@ -29,12 +29,18 @@ class Resolved:
         return self.framework.qualified(self.competency.id)
 
 
+def _frozen(frameworks: Mapping[str, Framework]) -> Mapping[str, Framework]:
+    return MappingProxyType(dict(frameworks))
+
+
 @attrs.frozen
 class Resolver:
     """Resolves references against the frameworks in scope, in registry order."""
 
-    frameworks: Mapping[str, Framework] = attrs.field(converter=lambda m: MappingProxyType(dict(m)))
+    frameworks: Mapping[str, Framework] = attrs.field(converter=_frozen)
     _by_competency: Mapping[str, tuple[Framework, ...]] = attrs.field(init=False, repr=False, eq=False)
+    # Evidence repeats the same references over and over; resolving is pure, so remember answers.
+    _cache: dict[str, Resolved | UnresolvedReference] = attrs.field(init=False, repr=False, eq=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         index: dict[str, list[Framework]] = {}
@@ -55,6 +61,19 @@ class Resolver:
 
     def resolve(self, reference: str) -> Resolved:
         """Resolve a reference or raise :class:`UnresolvedReference` with a helpful message."""
+        answer = self._cache.get(reference)
+        if answer is None:
+            try:
+                answer = self._resolve(reference)
+            except UnresolvedReference as exc:
+                answer = exc
+            if len(self._cache) < 100_000:  # bounded: references come from untrusted files
+                self._cache[reference] = answer
+        if isinstance(answer, UnresolvedReference):
+            raise UnresolvedReference(str(answer))
+        return answer
+
+    def _resolve(self, reference: str) -> Resolved:
         if QUALIFIER in reference:
             framework_id, _, competency_id = reference.partition(QUALIFIER)
             framework = self.frameworks.get(framework_id)

@@ -17,11 +17,21 @@ from ..errors import Problem
 from ..evidence import CheckContext, EvidenceFile
 from .base import EvidenceCheck
 
-_NHS_NUMBER = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
-_DATE_OF_BIRTH = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born on)\b\s*:?\s*\d", re.IGNORECASE)
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b")
-_PHONE = re.compile(r"(?<!\d)(?:\+44\s?7\d{3}|07\d{3}|\+44\s?\d{3,4}|0\d{3,4})[\s-]?\d{3}[\s-]?\d{3,4}(?!\d)")
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+# One pass over the text with named alternatives; the NHS number is confirmed by its check digit.
+_IDENTIFIERS = re.compile(
+    r"(?P<nhs>(?<![\d-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\d-]))"
+    r"|(?P<dob>\b(?i:d\.?o\.?b\.?|date of birth|born on)\b\s*:?\s*\d)"
+    r"|(?P<postcode>\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b)"
+    r"|(?P<phone>(?<!\d)(?:\+44\s?7\d{3}|07\d{3}|\+44\s?\d{3,4}|0\d{3,4})[\s-]?\d{3}[\s-]?\d{3,4}(?!\d))"
+    r"|(?P<email>\b[\w.+-]+@[\w-]+\.[\w.-]+\b)"
+)
+_WHAT = {
+    "nhs": "an NHS number",
+    "dob": "a date of birth",
+    "postcode": "a postcode",
+    "phone": "a phone number",
+    "email": "an e-mail address",
+}
 
 
 def valid_nhs_number(digits: str) -> bool:
@@ -36,26 +46,28 @@ def valid_nhs_number(digits: str) -> bool:
 
 def findings(text: str) -> Iterator[tuple[str, int]]:
     """What in ``text`` looks patient-identifiable: (what, character offset)."""
-    for match in _NHS_NUMBER.finditer(text):
-        if valid_nhs_number("".join(match.groups())):
-            yield "an NHS number", match.start()
-    for pattern, what in ((_DATE_OF_BIRTH, "a date of birth"), (_POSTCODE, "a postcode"),
-                          (_PHONE, "a phone number"), (_EMAIL, "an e-mail address")):
-        for match in pattern.finditer(text):
-            yield what, match.start()
+    for match in _IDENTIFIERS.finditer(text):
+        kind = match.lastgroup or ""
+        if kind == "nhs" and not valid_nhs_number(re.sub(r"[ -]", "", match.group())):
+            # Ten digits with a wrong check digit: not an NHS number, but maybe a phone number.
+            phone = _IDENTIFIERS.fullmatch(match.group())
+            if phone is None or phone.lastgroup != "phone":
+                continue
+            kind = "phone"
+        yield _WHAT[kind], match.start()
 
 
 def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield path, value
     elif attrs.has(type(value)):
-        for field in attrs.fields(type(value)):
+        for field in attrs.fields(type(value)):  # type: ignore[arg-type]
             yield from _texts(getattr(value, field.name), f"{path}.{field.name}")
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             yield from _texts(item, f"{path}[{index}]")
     elif hasattr(value, "items"):
-        for key, item in value.items():  # type: ignore[union-attr]
+        for key, item in value.items():
             yield from _texts(item, f"{path}.{key}")
 
 

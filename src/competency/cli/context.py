@@ -65,7 +65,7 @@ def echo_problems(problems: Iterable[Problem]) -> None:
         click.echo(str(problem), err=True)
 
 
-class DateParam(click.ParamType):
+class DateParam(click.ParamType):  # type: ignore[type-arg]
     """A calendar date, YYYY-MM-DD."""
 
     name = "date"

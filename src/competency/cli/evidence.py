@@ -6,6 +6,7 @@ import datetime
 import json
 from pathlib import Path
 
+import attrs
 import click
 
 from ..errors import ConfigurationError, InvalidInput
@@ -89,8 +90,11 @@ def score_command(
     engine = engine_for(ctx)
     as_of = as_of or datetime.date.today()
     _check_options(ctx, engine, fmt, scorer, frameworks, role)
-    settings = {k: v for k, v in (("window_years", window_years), ("min_sources", min_sources)) if v is not None}
-    config = ScoringConfig(**settings)
+    config = ScoringConfig()
+    if window_years is not None:
+        config = attrs.evolve(config, window_years=window_years)
+    if min_sources is not None:
+        config = attrs.evolve(config, min_sources=min_sources)
     cards = []
     files = list(expand_paths(paths))
     bad = 0

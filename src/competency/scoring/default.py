@@ -89,7 +89,7 @@ class _FrameworkScoring:
         for root in self.framework.roots:
             self._score(root, 0, frozenset())
         ordered = tuple(self.results[c.id] for c, _ in self.framework.walk() if c.id in self.results)
-        notes = ()
+        notes: tuple[str, ...] = ()
         if self.context.role and self.role is None:
             notes = (f"this framework has no role profile {self.context.role!r}: no targets to compare with",)
         return FrameworkResult(
@@ -217,8 +217,8 @@ def _trail(entries: Iterable[tuple[str, float, float, str]]) -> tuple[EvidenceWe
     merged: dict[str, list[float | str]] = {}
     for evidence_id, weight, credit, note in sorted(entries):
         slot = merged.setdefault(evidence_id, [0.0, 0.0, note])
-        slot[0] = float(slot[0]) + weight  # type: ignore[assignment]
-        slot[1] = float(slot[1]) + credit  # type: ignore[assignment]
+        slot[0] = float(slot[0]) + weight
+        slot[1] = float(slot[1]) + credit
     return tuple(
         EvidenceWeight(k, round(float(v[0]), 4), round(float(v[1]), 4), str(v[2])) for k, v in merged.items()
     )
