@@ -11,28 +11,73 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .checks.base import EvidenceCheck
-    from .engine import Engine, EvidenceSource
-    from .errors import CompetencyError, ConfigurationError, InvalidInput, PluginConflict, Problem
-    from .evidence import (
-        Analysis,
-        CheckContext,
-        Contribution,
-        EvidenceFile,
-        EvidenceItem,
-        LevelValue,
-        ScoringContext,
-        Subject,
+    from .checks.base import (
+        EvidenceCheck as EvidenceCheck,
     )
-    from .evidence_io import Validation
-    from .exporters.base import Exporter, UnsupportedDocument
-    from .framework import Competency, CrossCuttingGroup, Framework, Level, Link, Quality, RoleProfile, Scale
-    from .framework_io import check_framework, dump_framework, framework_from_dict, load_framework
-    from .hookspecs import hookimpl
-    from .plugins import PluginFailure
-    from .results import CompetencyResult, EvidenceWeight, ExcludedEvidence, FrameworkResult, Scorecard, ScoreReport
-    from .scoring import Scorer
-    from .scoring.config import ScoringConfig
+    from .engine import (
+        Engine as Engine,
+        EvidenceSource as EvidenceSource,
+    )
+    from .errors import (
+        CompetencyError as CompetencyError,
+        ConfigurationError as ConfigurationError,
+        InvalidInput as InvalidInput,
+        PluginConflict as PluginConflict,
+        Problem as Problem,
+    )
+    from .evidence import (
+        Analysis as Analysis,
+        CheckContext as CheckContext,
+        Contribution as Contribution,
+        EvidenceFile as EvidenceFile,
+        EvidenceItem as EvidenceItem,
+        LevelValue as LevelValue,
+        ScoringContext as ScoringContext,
+        Subject as Subject,
+    )
+    from .evidence_io import (
+        Validation as Validation,
+    )
+    from .exporters.base import (
+        Exporter as Exporter,
+        UnsupportedDocument as UnsupportedDocument,
+    )
+    from .framework import (
+        Competency as Competency,
+        CrossCuttingGroup as CrossCuttingGroup,
+        Framework as Framework,
+        Level as Level,
+        Link as Link,
+        Quality as Quality,
+        RoleProfile as RoleProfile,
+        Scale as Scale,
+    )
+    from .framework_io import (
+        check_framework as check_framework,
+        dump_framework as dump_framework,
+        framework_from_dict as framework_from_dict,
+        load_framework as load_framework,
+    )
+    from .hookspecs import (
+        hookimpl as hookimpl,
+    )
+    from .plugins import (
+        PluginFailure as PluginFailure,
+    )
+    from .results import (
+        CompetencyResult as CompetencyResult,
+        EvidenceWeight as EvidenceWeight,
+        ExcludedEvidence as ExcludedEvidence,
+        FrameworkResult as FrameworkResult,
+        Scorecard as Scorecard,
+        ScoreReport as ScoreReport,
+    )
+    from .scoring import (
+        Scorer as Scorer,
+    )
+    from .scoring.config import (
+        ScoringConfig as ScoringConfig,
+    )
 
 _EXPORTS = {
     "Engine": "engine", "EvidenceSource": "engine",
@@ -51,7 +96,50 @@ _EXPORTS = {
     "Scorer": "scoring", "ScoringConfig": "scoring.config",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = [
+    "__version__",
+    "Analysis",
+    "CheckContext",
+    "Competency",
+    "CompetencyError",
+    "CompetencyResult",
+    "ConfigurationError",
+    "Contribution",
+    "CrossCuttingGroup",
+    "Engine",
+    "EvidenceCheck",
+    "EvidenceFile",
+    "EvidenceItem",
+    "EvidenceSource",
+    "EvidenceWeight",
+    "ExcludedEvidence",
+    "Exporter",
+    "Framework",
+    "FrameworkResult",
+    "InvalidInput",
+    "Level",
+    "LevelValue",
+    "Link",
+    "PluginConflict",
+    "PluginFailure",
+    "Problem",
+    "Quality",
+    "RoleProfile",
+    "Scale",
+    "ScoreReport",
+    "Scorecard",
+    "Scorer",
+    "ScoringConfig",
+    "ScoringContext",
+    "Subject",
+    "UnsupportedDocument",
+    "Validation",
+    "check_framework",
+    "dump_framework",
+    "framework_from_dict",
+    "hookimpl",
+    "load_framework",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -158,6 +158,8 @@ def describe_plugins(pm: pluggy.PluginManager) -> list[PluginInfo]:
     """Every registered plugin with its distribution and version, built-ins first."""
     infos = []
     for name, plugin in pm.list_name_plugin():
+        if plugin is None:  # a blocked name: pluggy keeps it, but nothing is loaded
+            continue
         builtin = name in DEFAULT_PLUGINS
         distribution, _, version = _distribution_of(pm, plugin).partition(" ")
         if builtin:

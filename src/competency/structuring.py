@@ -66,9 +66,13 @@ def _strict_int(value: object, _: type) -> int:
 def _strict_float(value: object, _: type) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidValue(f"expected a number, got {describe(value)}")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float (JSON input; TOML integers are 64-bit)
+        number = math.inf
+    if not math.isfinite(number):
         raise InvalidValue(f"expected a finite number, got {describe(value)}")
-    return float(value)
+    return number
 
 
 def _strict_bool(value: object, _: type) -> bool:

@@ -60,9 +60,13 @@ def expand_paths(paths: Iterable[str]) -> Iterator[Path]:
 
 
 def echo_problems(problems: Iterable[Problem]) -> None:
-    """Print problems to stderr, one a line."""
+    """Print problems to stderr, one a line, with control characters made visible."""
+    # Messages quote what the file says (keys, kinds, levels): an escape sequence in a file must not
+    # reach the terminal raw.
+    from ..exporters.text_exporter import terminal_safe
+
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(terminal_safe(str(problem)), err=True)
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg]

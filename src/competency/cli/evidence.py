@@ -119,7 +119,10 @@ def score_command(
     if output:
         from ..atomic import write_atomically
 
-        write_atomically(Path(output), text)
+        try:
+            write_atomically(Path(output), text)
+        except OSError as exc:  # a missing folder, no permission, a full disk: not an internal error
+            raise click.FileError(output, hint=exc.strerror or str(exc)) from None
     else:
         click.echo(text, nl=False)
     if bad:

@@ -35,9 +35,18 @@ def frameworks_command(ctx: click.Context, fmt: str) -> None:
         click.echo("no frameworks found (see --frameworks-dir and COMPETENCY_FRAMEWORKS_PATH)")
         return
     for f in frameworks:
-        click.echo(f"{f.id:<30} {f.version:<10} {len(f.competencies):>4} competencies")
-        click.echo(textwrap.fill(f.title, 80, initial_indent="  ", subsequent_indent="  "))
-        click.echo(textwrap.fill(f"from {engine.framework_provider(f.id)}", 80, initial_indent="  ", subsequent_indent="    "))
+        _para(f"{f.id:<30} {f.version:<10} {len(f.competencies):>4} competencies", "", "    ")
+        _para(f.title, "  ")
+        _para(f"from {engine.framework_provider(f.id)}", "  ", "    ")
+
+
+def _para(text: str, indent: str = "", subsequent: str | None = None) -> None:
+    """Framework text wrapped to 80 columns, with control characters made visible."""
+    from ..exporters.text_exporter import terminal_safe
+
+    text = terminal_safe(text)
+    rest = indent if subsequent is None else subsequent
+    click.echo(textwrap.fill(text, 80, initial_indent=indent, subsequent_indent=rest) if text else indent)
 
 
 @click.command("show")
@@ -60,9 +69,7 @@ def show_command(ctx: click.Context, framework_id: str, fmt: str) -> None:
         return
     from ..exporters.text_exporter import fit
 
-    def para(text: str, indent: str = "") -> None:
-        click.echo(textwrap.fill(text, 80, initial_indent=indent, subsequent_indent=indent) if text else indent)
-
+    para = _para
     para(f"{framework.title} ({framework.id} {framework.version})")
     para(f"Publisher: {framework.publisher}")
     para(f"Source: {framework.source}")
@@ -77,7 +84,8 @@ def show_command(ctx: click.Context, framework_id: str, fmt: str) -> None:
         code = f"{competency.code} " if competency.code else ""
         click.echo(fit("  " * (depth + 1) + f"{code}{competency.title} [{competency.id}]", 80))
     for group in framework.cross_cutting:
-        click.echo(f"\n{group.title} (cross-cutting):")
+        click.echo("")
+        para(f"{group.title} (cross-cutting):")
         for item in group.items:
             click.echo(fit(f"  {item.title} [{item.id}]", 80))
     if framework.roles:

@@ -31,7 +31,11 @@ def _row(name: str, level: str, score: str, target: str, gap: str) -> str:
 
 
 def _wrap(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(terminal_safe(text), WIDTH, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
+    # Ids are hyphenated: break lines at spaces only, so an id is never split.
+    lines = textwrap.wrap(
+        terminal_safe(text), WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False
+    )
+    return lines or [indent]
 
 
 def _gap_text(result: CompetencyResult) -> str:

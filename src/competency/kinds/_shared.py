@@ -18,15 +18,24 @@ def resolved_claims(references: Sequence[str], context: CheckContext | ScoringCo
             continue
 
 
-def require_claims(references: Sequence[str], field: str) -> Iterator[Problem]:
-    """An item that evidences nothing is an error; so is claiming one competency twice."""
+def require_claims(references: Sequence[str], field: str, context: CheckContext | None = None) -> Iterator[Problem]:
+    """An item that evidences nothing is an error; so is claiming one competency twice (with a
+    ``context``, also under two names: ``x`` and ``framework:x``)."""
     if not references:
         yield Problem("is empty: name at least one competency this evidences", field)
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for index, reference in enumerate(references):
-        if reference in seen:
-            yield Problem(f"{reference!r} is listed twice", f"{field}[{index}]")
-        seen.add(reference)
+        key = reference
+        if context is not None:
+            try:
+                key = context.resolver.resolve(reference).qualified
+            except UnresolvedReference:
+                pass  # reported by the engine's reference check
+        if key in seen:
+            first = seen[key]
+            message = f"{reference!r} is listed twice" if first == reference else f"names the same competency as {first!r}"
+            yield Problem(message, f"{field}[{index}]")
+        seen.setdefault(key, reference)
 
 
 def require_text(text: str, field: str) -> Iterator[Problem]:

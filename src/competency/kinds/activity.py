@@ -61,7 +61,7 @@ class Activity(EvidenceItem):
 
     def check(self, context: CheckContext) -> Iterator[Problem]:
         yield from require_text(self.title, "title")
-        yield from require_claims(self.competencies, "competencies")
+        yield from require_claims(self.competencies, "competencies", context)
         if self.end is not None and self.end < self.start:
             yield Problem(f"{self.end.isoformat()} is before the start {self.start.isoformat()}", "end")
         if self.hours is not None and self.hours < 0:

@@ -39,7 +39,7 @@ class Attainment(EvidenceItem):
 
     def check(self, context: CheckContext) -> Iterator[Problem]:
         yield from require_text(self.title, "title")
-        yield from require_claims(self.competencies, "competencies")
+        yield from require_claims(self.competencies, "competencies", context)
         if self.level is None:
             return
         for index, resolved in resolved_claims(self.competencies, context):

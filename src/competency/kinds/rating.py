@@ -41,11 +41,16 @@ class Rating(EvidenceItem):
     def check(self, context: CheckContext) -> Iterator[Problem]:
         if not self.ratings:
             yield Problem("is empty: rate at least one competency", "ratings")
+        seen: dict[str, str] = {}
         for reference, value in self.ratings.items():
             try:
                 resolved = context.resolver.resolve(reference)
             except UnresolvedReference:
                 continue  # reported once, by the engine's reference check
+            # "x" and "framework:x" are one competency: rating it twice would count the rater twice.
+            if resolved.qualified in seen:
+                yield Problem(f"rates the same competency as {seen[resolved.qualified]!r}", f"ratings.{reference}")
+            seen.setdefault(resolved.qualified, reference)
             try:
                 context.resolver.level_rank(resolved.framework, value)
             except UnresolvedReference as exc:

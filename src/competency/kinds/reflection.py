@@ -37,7 +37,7 @@ class Reflection(EvidenceItem):
 
     def check(self, context: CheckContext) -> Iterator[Problem]:
         yield from require_text(self.text, "text")
-        yield from require_claims(self.competencies, "competencies")
+        yield from require_claims(self.competencies, "competencies", context)
 
     def contributions(self, context: ScoringContext) -> Iterator[Contribution]:
         share = context.config.reflection_credit / max(len(self.competencies), 1)

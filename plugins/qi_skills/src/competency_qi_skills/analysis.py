@@ -1,0 +1,641 @@
+"""Judging a quality-improvement measure over time: run charts and XmR charts.
+
+Pure standard library (plus ``attrs``), no I/O. Every rule cites its source:
+
+* Run chart rules: Perla RJ, Provost LP, Murray SK. "The run chart: a simple
+  analytical tool for learning from variation in healthcare processes."
+  BMJ Qual Saf 2011;20:46-51 (shift, trend, points on the median, equal values).
+* Runs analysis: Anhøj J, Olesen AV. "Run charts revisited: a simulation study of
+  run chart rules for detection of non-random variation in health care processes."
+  PLoS One 2014;9(11):e113825, as implemented in the R package qicharts2
+  (``runs.analysis()`` / ``crsignal()`` in ``R/helper.functions.R``).
+* XmR (individuals) chart: NHS England / NHS Improvement, "Making Data Count"
+  (2019) and its "plot the dots" rules, as implemented in the NHS-R community's
+  R package NHSRplotthedots (``ptd_spc_standard()`` and
+  ``ptd_calculate_point_type()``).
+
+Arithmetic is exact: every input is turned into a :class:`fractions.Fraction`
+(see :func:`_exact`) so that "on the median", "on the mean" and "beyond a limit"
+are decided without floating-point noise, and adding a constant to every value
+or multiplying every value by a positive factor (when that arithmetic is itself
+exact) changes no signal. Floats in the results are for display only.
+
+All point indices are 0-based positions in the input series.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from statistics import median as _median
+from typing import Literal
+
+from attrs import field, frozen
+from attrs.validators import in_
+
+__all__ = [
+    "MIN_POINTS",
+    "Better",
+    "RunChart",
+    "Signal",
+    "XmRChart",
+    "binomial_quantile",
+    "run_chart",
+    "xmr_chart",
+]
+
+Better = Literal["higher", "lower"] | None
+
+#: Fewer points than this: "too few points to judge", no signals. DOMAIN.md
+#: ("fewer than about 10 points: say so, do not judge"); Perla et al. 2011 and
+#: Anhøj & Olesen 2014 (whose tables start at 10 useful observations).
+MIN_POINTS = 10
+
+# --- Run chart constants -----------------------------------------------------
+#: Perla, Provost & Murray 2011, rule 1: six or more consecutive points on one
+#: side of the median.
+SHIFT_POINTS = 6
+#: Perla, Provost & Murray 2011, rule 2: five or more points all going up or all
+#: going down (a trend of 5 points = 4 increases or 4 decreases).
+TREND_POINTS = 5
+#: Anhøj & Olesen 2014 / qicharts2: the crossings limit is the 5 % quantile of
+#: Binomial(n_useful - 1, 0.5) (``qbinom(0.05, n.useful - 1, 0.5)``).
+CROSSINGS_QUANTILE = Fraction(1, 20)
+
+# --- XmR constants (Making Data Count; NHSRplotthedots ptd_spc_standard) -----
+#: Process limits are mean +/- 2.66 x mean moving range (2.66 = 3 / d2, d2 = 1.128).
+#: Taken as the exact decimal 2.66 that Making Data Count publishes.
+LIMIT_FACTOR = Fraction("2.66")
+#: "Close to the limits": beyond two thirds of the way from the mean to a limit,
+#: i.e. beyond mean +/- (2/3) x 2.66 x mMR (NHSRplotthedots: ``limitclose``).
+NEAR_LIMIT_FACTOR = LIMIT_FACTOR * Fraction(2, 3)
+#: Making Data Count: 7 points in a row on one side of the mean.
+SPC_RUN_POINTS = 7
+#: Making Data Count: 7 points in a row consecutively increasing or decreasing.
+SPC_TREND_POINTS = 7
+
+_RULES = (
+    "shift",
+    "trend",
+    "long-run",
+    "few-crossings",
+    "outside-limits",
+    "seven-one-side",
+    "seven-trend",
+    "two-of-three",
+)
+_DIRECTIONS = ("above", "below", "rising", "falling", "none")
+_VERDICTS = ("improvement", "deterioration", "neutral")
+
+
+# =============================================================================
+# Result types
+# =============================================================================
+
+
+def _int_tuple(values: Iterable[int]) -> tuple[int, ...]:
+    """attrs converter (typed, unlike a bare ``tuple``)."""
+    return tuple(values)
+
+
+def _signal_tuple(values: Iterable[Signal]) -> tuple[Signal, ...]:
+    """attrs converter (typed, unlike a bare ``tuple``)."""
+    return tuple(values)
+
+
+@frozen
+class Signal:
+    """One special-cause / non-random pattern found by a rule.
+
+    ``rule`` is one of "shift", "trend", "long-run", "few-crossings" (run chart)
+    or "outside-limits", "seven-one-side", "seven-trend", "two-of-three" (XmR).
+    ``points`` are the 0-based indices of the points that make up the pattern,
+    ascending. ``direction`` is "above"/"below" (side of the centre line),
+    "rising"/"falling" (trends) or "none" (too few crossings). ``verdict`` is
+    "improvement", "deterioration" or "neutral" given the measure's direction.
+    """
+
+    rule: str = field(validator=in_(_RULES))
+    points: tuple[int, ...] = field(converter=_int_tuple)
+    direction: str = field(validator=in_(_DIRECTIONS))
+    verdict: str = field(validator=in_(_VERDICTS))
+
+
+@frozen
+class RunChart:
+    """A run chart: median centre line, Perla rules and Anhøj runs analysis.
+
+    ``median`` is the median of the first ``baseline`` points. ``n_useful``
+    counts points not on the median; ``runs``, ``crossings`` and
+    ``longest_run`` are counted over those useful points only. The limits are
+    ``None`` when there are no useful points. ``judgement`` is
+    "too-few-points", "random-variation" or "non-random-variation".
+    """
+
+    n: int
+    baseline: int
+    median: float
+    n_useful: int
+    runs: int
+    crossings: int
+    longest_run: int
+    longest_run_limit: int | None
+    crossings_limit: int | None
+    judgement: str = field(validator=in_(("too-few-points", "random-variation", "non-random-variation")))
+    signals: tuple[Signal, ...] = field(converter=_signal_tuple)
+
+
+@frozen
+class XmRChart:
+    """An XmR (individuals) chart as Making Data Count uses it.
+
+    ``mean`` and ``mean_moving_range`` come from the first ``baseline`` points;
+    the limits are ``mean +/- 2.66 * mean_moving_range``. When the baseline has a
+    single point no moving range exists: ``mean_moving_range`` and both limits
+    are NaN and the judgement is "too-few-points". ``judgement`` is
+    "too-few-points", "common-cause" or "special-cause".
+    """
+
+    n: int
+    baseline: int
+    mean: float
+    mean_moving_range: float
+    upper_limit: float
+    lower_limit: float
+    judgement: str = field(validator=in_(("too-few-points", "common-cause", "special-cause")))
+    signals: tuple[Signal, ...] = field(converter=_signal_tuple)
+
+
+# =============================================================================
+# Public functions
+# =============================================================================
+
+
+def binomial_quantile(n: int, p: float | Fraction, q: float | Fraction) -> int:
+    """The ``q`` quantile of Binomial(``n``, ``p``) with R's ``qbinom`` semantics.
+
+    Returns the smallest ``k`` in ``0..n`` with ``P(X <= k) >= q``. Computed
+    exactly with :func:`math.comb` and fractions (no floating-point
+    cumulative sums). R's ``qbinom`` multiplies ``q`` by ``1 - 64 * DBL_EPSILON``
+    as a guard against its own rounding; exact arithmetic needs no such fuzz
+    and the two agree unless ``P(X <= k)`` lies within ~1e-14 of ``q``, which
+    cannot happen for ``p = 0.5, q = 0.05`` (the CDF is a dyadic rational,
+    0.05 is not) at any realistic ``n``.
+
+    Raises ValueError unless ``n >= 0`` and ``0 <= p, q <= 1``.
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"n must be an integer, got {n!r}")
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    p_exact = _probability(p, "p")
+    q_exact = _probability(q, "q")
+    # P(X <= k) = sum_{i<=k} C(n, i) a^i (b - a)^(n - i) / b^n  with p = a / b.
+    a, b = p_exact.numerator, p_exact.denominator
+    total = b**n
+    # Compare cum / total >= q_num / q_den without division.
+    q_num, q_den = q_exact.numerator, q_exact.denominator
+    cumulative = 0
+    for k in range(n + 1):
+        cumulative += math.comb(n, k) * a**k * (b - a) ** (n - k)
+        if cumulative * q_den >= q_num * total:
+            return k
+    return n  # unreachable: at k = n the CDF is 1 >= q
+
+
+def run_chart(values: Sequence[float], *, baseline: int | None = None, better: Better = None) -> RunChart:
+    """Analyse ``values`` as a run chart.
+
+    Centre line: the median of the first ``baseline`` points (all points when
+    ``baseline`` is None). The rules are then applied to all points:
+
+    * "shift" (Perla et al. 2011): >= 6 consecutive points on one side of the
+      median; points on the median neither count nor break the run.
+    * "trend" (Perla et al. 2011): >= 5 consecutive points all rising or all
+      falling; equal neighbours neither count nor break the trend.
+    * "long-run" (Anhøj & Olesen 2014): a run longer than
+      ``round(log2(n_useful)) + 3``.
+    * "few-crossings" (Anhøj & Olesen 2014): fewer crossings than
+      ``qbinom(0.05, n_useful - 1, 0.5)``.
+
+    With fewer than :data:`MIN_POINTS` points the judgement is
+    "too-few-points" and no signal is reported (the statistics are still given).
+    Raises ValueError for empty values, NaN/inf, a baseline outside ``1..n`` or
+    an unknown ``better``.
+    """
+    xs = _exact(values)
+    n = len(xs)
+    base = _resolve_baseline(baseline, n)
+    _check_better(better)
+
+    centre = _median(xs[:base])
+    sides = [_sign(x - centre) for x in xs]
+    # Anhøj & Olesen 2014 / qicharts2 runs.analysis(): points on the centre line
+    # are dropped ("useful" observations are the others) before counting runs.
+    useful = [(i, s) for i, s in enumerate(sides) if s != 0]
+    runs = _group_consecutive(useful)
+    n_useful = len(useful)
+    n_runs = len(runs)
+    crossings = max(n_runs - 1, 0)  # qicharts2: n.crossings <- max(n.runs - 1, 0)
+    longest_run = max((len(points) for _, points in runs), default=0)
+    if n_useful:
+        longest_run_limit: int | None = _anhoej_longest_run_limit(n_useful)
+        crossings_limit: int | None = binomial_quantile(n_useful - 1, Fraction(1, 2), CROSSINGS_QUANTILE)
+    else:  # qicharts2 reports NA for both limits when nothing is useful
+        longest_run_limit = crossings_limit = None
+
+    def chart(judgement: str, signals: tuple[Signal, ...]) -> RunChart:
+        return RunChart(
+            n=n,
+            baseline=base,
+            median=_to_float(centre),
+            n_useful=n_useful,
+            runs=n_runs,
+            crossings=crossings,
+            longest_run=longest_run,
+            longest_run_limit=longest_run_limit,
+            crossings_limit=crossings_limit,
+            judgement=judgement,
+            signals=signals,
+        )
+
+    if n < MIN_POINTS:
+        return chart("too-few-points", ())
+
+    signals: list[Signal] = []
+    # Perla et al. 2011, rule 1 (shift): runs are taken over useful points, so a
+    # point on the median is skipped (neither adds to nor breaks the run) and is
+    # not listed among the signal's points (it is on neither side).
+    for side, points in runs:
+        if len(points) >= SHIFT_POINTS:
+            signals.append(_signal("shift", points, _side_name(side), better))
+    # Perla et al. 2011, rule 2 (trend): equal neighbours are ignored.
+    for direction, points in _trends(xs, ignore_ties=True):
+        if _count_trend_points(xs, points) >= TREND_POINTS:
+            signals.append(_signal("trend", points, direction, better))
+    # Anhøj & Olesen 2014 (qicharts2 crsignal): unusually long run if
+    # longest.run > longest.run.max. Every run beyond the limit is reported.
+    for side, points in runs:
+        if longest_run_limit is not None and len(points) > longest_run_limit:
+            signals.append(_signal("long-run", points, _side_name(side), better))
+    # Anhøj & Olesen 2014 (qicharts2 crsignal): unusually few crossings if
+    # n.crossings < n.crossings.min. The rule has no side: too few crossings
+    # says the process is stuck in long runs, not in which direction it moved
+    # (the longest run can be tied between both sides), so its direction is
+    # "none" and its verdict "neutral". Its points are all the useful points,
+    # the observations the crossings were counted over.
+    if crossings_limit is not None and crossings < crossings_limit:
+        signals.append(Signal("few-crossings", tuple(i for i, _ in useful), "none", "neutral"))
+
+    return chart("non-random-variation" if signals else "random-variation", tuple(signals))
+
+
+def xmr_chart(values: Sequence[float], *, baseline: int | None = None, better: Better = None) -> XmRChart:
+    """Analyse ``values`` as an XmR (individuals) chart, Making Data Count style.
+
+    From the first ``baseline`` points (all when None): mean, moving ranges
+    ``|x[i] - x[i-1]|`` and their mean (mMR); limits ``mean +/- 2.66 * mMR``.
+    Special-cause rules over all points (NHS England "Making Data Count" 2019;
+    edge cases as in NHSRplotthedots):
+
+    * "outside-limits": a point strictly above the upper or below the lower limit.
+    * "seven-one-side": 7 or more consecutive points strictly on one side of the
+      mean; a point exactly on the mean breaks the run.
+    * "seven-trend": 7 or more consecutive points each strictly higher (or
+      lower) than the previous; equal neighbours break the trend.
+    * "two-of-three": 3 consecutive points all on the same side of the mean of
+      which at least 2 lie beyond mean +/- (2/3) * 2.66 * mMR (points beyond
+      the limit count); only the points beyond that line are flagged.
+
+    With fewer than :data:`MIN_POINTS` points (or a one-point baseline, which has
+    no moving range) the judgement is "too-few-points" and no signal is given.
+    If mMR is 0 the limits equal the mean. Raises ValueError for empty values,
+    NaN/inf, a baseline outside ``1..n`` or an unknown ``better``.
+    """
+    xs = _exact(values)
+    n = len(xs)
+    base = _resolve_baseline(baseline, n)
+    _check_better(better)
+
+    baseline_points = xs[:base]
+    mean = sum(baseline_points, Fraction(0)) / base
+    moving_ranges = [abs(b - a) for a, b in zip(baseline_points, baseline_points[1:])]
+    if not moving_ranges:
+        # One baseline point: no moving range, so no limits can be computed.
+        return XmRChart(
+            n=n,
+            baseline=base,
+            mean=_to_float(mean),
+            mean_moving_range=math.nan,
+            upper_limit=math.nan,
+            lower_limit=math.nan,
+            judgement="too-few-points",
+            signals=(),
+        )
+
+    mmr = sum(moving_ranges, Fraction(0)) / len(moving_ranges)
+    upper = mean + LIMIT_FACTOR * mmr
+    lower = mean - LIMIT_FACTOR * mmr
+
+    def chart(judgement: str, signals: tuple[Signal, ...]) -> XmRChart:
+        return XmRChart(
+            n=n,
+            baseline=base,
+            mean=_to_float(mean),
+            mean_moving_range=_to_float(mmr),
+            upper_limit=_to_float(upper),
+            lower_limit=_to_float(lower),
+            judgement=judgement,
+            signals=signals,
+        )
+
+    if n < MIN_POINTS:
+        return chart("too-few-points", ())
+
+    signals = (
+        _outside_limits(xs, upper, lower, better)
+        + _seven_one_side(xs, mean, better)
+        + _seven_trend(xs, better)
+        + _two_of_three(xs, mean, mmr, better)
+    )
+    return chart("special-cause" if signals else "common-cause", signals)
+
+
+# =============================================================================
+# XmR rules
+# =============================================================================
+
+
+def _outside_limits(xs: Sequence[Fraction], upper: Fraction, lower: Fraction, better: Better) -> tuple[Signal, ...]:
+    """Making Data Count: a single point beyond a process limit.
+
+    Strict comparison as NHSRplotthedots (``y > upl | y < lpl``): a point exactly
+    on a limit is not beyond it. Each point is its own signal.
+    """
+    signals = []
+    for i, x in enumerate(xs):
+        if x > upper:
+            signals.append(_signal("outside-limits", (i,), "above", better))
+        elif x < lower:
+            signals.append(_signal("outside-limits", (i,), "below", better))
+    return tuple(signals)
+
+
+def _seven_one_side(xs: Sequence[Fraction], mean: Fraction, better: Better) -> tuple[Signal, ...]:
+    """Making Data Count: 7 or more points in a row on one side of the mean.
+
+    A point exactly on the mean breaks the run, as in NHSRplotthedots
+    (``relative_to_mean = sign(y - mean)`` is 0 there, and
+    ``ptd_seven_point_one_side_mean`` needs 7 equal non-zero signs). This differs
+    on purpose from the run chart, where points on the median are skipped.
+    """
+    sides = [(i, _sign(x - mean)) for i, x in enumerate(xs)]
+    return tuple(
+        _signal("seven-one-side", points, _side_name(side), better)
+        for side, points in _group_consecutive(sides)
+        if side != 0 and len(points) >= SPC_RUN_POINTS
+    )
+
+
+def _seven_trend(xs: Sequence[Fraction], better: Better) -> tuple[Signal, ...]:
+    """Making Data Count: 7 or more points in a row each rising (or falling).
+
+    Equal neighbours break the trend, as in NHSRplotthedots
+    (``ptd_seven_point_trend``: all six ``sign(diff(y))`` must be 1, or all -1;
+    a difference of 0 fails both). All points of the trend are flagged
+    (``ptd_part_of_seven_trend``).
+    """
+    return tuple(
+        _signal("seven-trend", points, direction, better)
+        for direction, points in _trends(xs, ignore_ties=False)
+        if len(points) >= SPC_TREND_POINTS
+    )
+
+
+def _two_of_three(xs: Sequence[Fraction], mean: Fraction, mmr: Fraction, better: Better) -> tuple[Signal, ...]:
+    """Making Data Count: 2 of 3 consecutive points beyond 2/3 of the way to a limit.
+
+    A window of 3 consecutive points qualifies when all 3 are strictly on the
+    same side of the mean and at least 2 of them lie strictly beyond
+    ``mean +/- (2/3) * 2.66 * mMR`` on that side. As NHSRplotthedots
+    (``ptd_two_in_three``: ``abs(sum(relative_to_mean)) == 3``) and the Making
+    Data Count tool, all three must share a side, and only the points beyond the
+    line are flagged (``ptd_part_of_two_in_three``). Points beyond the process
+    limit DO count towards the two: the brief says "beyond two thirds of the
+    way", and Making Data Count changed its tools to this in 2023
+    (NHSRplotthedots issue #194); NHSRplotthedots itself still counts only points
+    between the line and the limit. Overlapping qualifying windows form one
+    signal.
+    """
+    near_upper = mean + NEAR_LIMIT_FACTOR * mmr
+    near_lower = mean - NEAR_LIMIT_FACTOR * mmr
+    sides = [_sign(x - mean) for x in xs]
+    beyond = [
+        (s > 0 and x > near_upper) or (s < 0 and x < near_lower) for x, s in zip(xs, sides)
+    ]
+    windows = [
+        i
+        for i in range(len(xs) - 2)
+        if sides[i] != 0 and sides[i] == sides[i + 1] == sides[i + 2] and sum(beyond[i : i + 3]) >= 2
+    ]
+    signals = []
+    for first, last in _merge_windows(windows, width=3):
+        points = tuple(j for j in range(first, last + 1) if beyond[j])
+        signals.append(_signal("two-of-three", points, _side_name(sides[first]), better))
+    return tuple(signals)
+
+
+def _merge_windows(starts: list[int], width: int) -> list[tuple[int, int]]:
+    """Merge overlapping windows ``[s, s + width - 1]`` (ascending starts)."""
+    merged: list[tuple[int, int]] = []
+    for s in starts:
+        end = s + width - 1
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((s, end))
+    return merged
+
+
+# =============================================================================
+# Trends
+# =============================================================================
+
+
+def _trends(xs: Sequence[Fraction], *, ignore_ties: bool) -> list[tuple[str, tuple[int, ...]]]:
+    """Maximal monotone stretches of the series, as (direction, point indices).
+
+    The series is split into plateaus (maximal groups of equal consecutive
+    values). With ``ignore_ties`` (run charts, Perla et al. 2011: "if the value
+    of two or more successive points is the same, ignore the like points when
+    counting") a stretch runs over plateaus: a plateau inside a trend neither
+    ends it nor counts twice. Without it (XmR, NHSRplotthedots) a plateau of two
+    or more points ends the trend.
+
+    The points of a stretch run from where it starts moving (the last point of
+    its first plateau) to where it stops (the first point of its last plateau),
+    so points inside an interior plateau are included but a flat lead-in or
+    tail is not. This keeps the rule symmetric under reversal of time.
+    Stretches of a single step are returned too; callers apply the length rule.
+    """
+    plateaus = _plateaus(xs)
+    steps = [_sign(xs[b[0]] - xs[a[0]]) for a, b in zip(plateaus, plateaus[1:])]
+    stretches: list[tuple[str, tuple[int, ...]]] = []
+    j = 0
+    while j < len(steps):
+        k = j
+        while k + 1 < len(steps) and steps[k + 1] == steps[j] and (ignore_ties or _is_single(plateaus[k + 1])):
+            k += 1
+        # steps j..k link plateaus j..k+1
+        first = plateaus[j][-1]
+        last = plateaus[k + 1][0]
+        stretches.append(("rising" if steps[j] > 0 else "falling", tuple(range(first, last + 1))))
+        j = k + 1
+    return stretches
+
+
+def _count_trend_points(xs: Sequence[Fraction], points: tuple[int, ...]) -> int:
+    """Points that count towards a run-chart trend: equal neighbours count once."""
+    return 1 + sum(1 for a, b in zip(points, points[1:]) if xs[a] != xs[b])
+
+
+def _plateaus(xs: Sequence[Fraction]) -> list[tuple[int, ...]]:
+    """Maximal groups of consecutive equal values, as index tuples."""
+    groups: list[list[int]] = []
+    for i, x in enumerate(xs):
+        if groups and xs[groups[-1][-1]] == x:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return [tuple(g) for g in groups]
+
+
+def _is_single(plateau: tuple[int, ...]) -> bool:
+    return len(plateau) == 1
+
+
+# =============================================================================
+# Shared helpers
+# =============================================================================
+
+
+def _group_consecutive(keyed: Iterable[tuple[int, int]]) -> list[tuple[int, tuple[int, ...]]]:
+    """Group ``(index, key)`` pairs into maximal consecutive runs of equal key.
+
+    Consecutive means consecutive in the given sequence (for run charts the
+    sequence of useful points, so points on the median are skipped).
+    """
+    groups: list[tuple[int, list[int]]] = []
+    for i, key in keyed:
+        if groups and groups[-1][0] == key:
+            groups[-1][1].append(i)
+        else:
+            groups.append((key, [i]))
+    return [(key, tuple(idx)) for key, idx in groups]
+
+
+def _anhoej_longest_run_limit(n_useful: int) -> int:
+    """``round(log2(n_useful)) + 3`` (Anhøj & Olesen 2014; qicharts2, after Schilling 2012).
+
+    Computed in integers: ``round(log2(n)) = k`` exactly when
+    ``2**(2k - 1) < n**2 < 2**(2k + 1)``. ``log2(n)`` of an integer is never
+    exactly ``k + 0.5`` (that would need ``n**2 = 2**(2k + 1)``), so R's
+    half-to-even ``round()``, Python's banker's ``round()`` and half-up rounding
+    all agree; doing it in integers also rules out floating-point error.
+    """
+    floor_log2 = n_useful.bit_length() - 1
+    k = floor_log2 + 1 if n_useful * n_useful > 2 ** (2 * floor_log2 + 1) else floor_log2
+    return k + 3
+
+
+def _signal(rule: str, points: Iterable[int], direction: str, better: Better) -> Signal:
+    return Signal(rule, tuple(points), direction, _verdict(direction, better))
+
+
+def _verdict(direction: str, better: Better) -> str:
+    """Above the centre / rising is an improvement when higher is better.
+
+    Direction-of-improvement colouring as Making Data Count / NHSRplotthedots
+    (``ptd_point_type``: trends are judged by their direction, not their side).
+    """
+    if better is None or direction == "none":
+        return "neutral"
+    up = direction in ("above", "rising")
+    return "improvement" if up == (better == "higher") else "deterioration"
+
+
+def _side_name(side: int) -> str:
+    return "above" if side > 0 else "below"
+
+
+def _sign(x: Fraction) -> int:
+    return (x > 0) - (x < 0)
+
+
+def _exact(values: Sequence[float]) -> list[Fraction]:
+    """Validate the series and convert it to exact fractions.
+
+    Integers and other exact rationals are kept exactly. A float is read as the
+    shortest decimal that round-trips to it (``repr``), i.e. the number the user
+    wrote: 0.1, 0.2 and 0.3 are exactly 1/10, 2/10 and 3/10, so 0.2 lies exactly
+    on the median of 0.1 and 0.3 (converting the binary value instead would put
+    it a hair below, a spurious floating-point artefact).
+    """
+    if isinstance(values, (str, bytes)):
+        raise TypeError("values must be a sequence of numbers, not a string")
+    items = list(values)
+    if not items:
+        raise ValueError("values must not be empty")
+    exact: list[Fraction] = []
+    for i, v in enumerate(items):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise TypeError(f"values[{i}] must be a real number, got {v!r}")
+        if isinstance(v, numbers.Rational):
+            exact.append(Fraction(v.numerator, v.denominator))
+            continue
+        f = float(v)
+        if not math.isfinite(f):
+            raise ValueError(f"values[{i}] must be finite, got {f!r}")
+        exact.append(Fraction(repr(f)))
+    return exact
+
+
+def _resolve_baseline(baseline: int | None, n: int) -> int:
+    if baseline is None:
+        return n
+    if isinstance(baseline, bool) or not isinstance(baseline, numbers.Integral):
+        raise TypeError(f"baseline must be an integer or None, got {baseline!r}")
+    if not 1 <= baseline <= n:
+        raise ValueError(f"baseline must be between 1 and the number of values ({n}), got {baseline}")
+    return int(baseline)
+
+
+def _check_better(better: object) -> None:
+    if better not in ("higher", "lower", None):
+        raise ValueError(f'better must be "higher", "lower" or None, got {better!r}')
+
+
+def _probability(x: float | Fraction, name: str) -> Fraction:
+    """A probability as an exact fraction (floats read as their shortest decimal)."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {x!r}")
+    if isinstance(x, numbers.Rational):
+        exact = Fraction(x.numerator, x.denominator)
+    else:
+        f = float(x)
+        if not math.isfinite(f):
+            raise ValueError(f"{name} must be finite, got {f!r}")
+        exact = Fraction(repr(f))
+    if not 0 <= exact <= 1:
+        raise ValueError(f"{name} must be between 0 and 1, got {x!r}")
+    return exact
+
+
+def _to_float(x: Fraction) -> float:
+    """Nearest float, saturating to +/-inf where the exact value is beyond float range."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf

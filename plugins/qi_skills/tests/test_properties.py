@@ -1,0 +1,161 @@
+"""Properties: arbitrary input in a qi-project gives a result or a clean validation error, and the
+analysis data of any valid series is exactly what the chart functions compute."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import tomli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from competency_qi_skills.analysis import run_chart, xmr_chart
+
+FORMAT_DOC = Path(__file__).resolve().parent.parent / "docs" / "qi-project-format.md"
+AS_OF = datetime.date(2026, 3, 1)
+
+
+def _docs_item() -> dict[str, Any]:
+    match = re.search(r"```toml\n(.*?)```", FORMAT_DOC.read_text(encoding="utf-8"), re.S)
+    assert match is not None
+    document: dict[str, Any] = tomli.loads(match.group(1))
+    return document
+
+
+DOCUMENT = _docs_item()
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+    return found
+
+
+ITEM_PATHS = [p for p in _paths(DOCUMENT["evidence"][0]) if p != ("kind",)]
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=12)
+    | st.dates()
+    | st.datetimes()
+    | st.sampled_from(["led", "outcome", "higher", "", " ", "2025-02-30", "2025-03-31"])
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _check_outcome(engine: Any, data: Any) -> None:
+    """Validation never raises; a valid file scores and exports; an invalid one has located errors."""
+    from competency import ScoringConfig
+
+    validation = engine.validate(data, as_of=AS_OF)
+    for problem in validation.problems:
+        # The engine turns an exception in a kind's check() into a problem: that would be our bug.
+        assert "check failed" not in problem.message, problem
+        assert "invalid value (" not in problem.message or "OverflowError" in problem.message, problem
+    if not validation.ok:
+        assert validation.errors
+        return
+    card = engine.score(validation.unwrap(), as_of=AS_OF, config=ScoringConfig(min_sources=1))
+    json.loads(engine.export([card], "json"), parse_constant=lambda c: (_ for _ in ()).throw(AssertionError(c)))
+    assert all(len(line) <= 80 for line in engine.export([card], "text").splitlines())
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(ITEM_PATHS), values, st.sampled_from(["replace", "delete", "add-key"]))
+def test_any_value_anywhere_gives_a_result_or_a_clean_error(engine: Any, path: tuple[Any, ...], value: Any, how: str) -> None:
+    data = copy.deepcopy(DOCUMENT)
+    parent = data["evidence"][0]
+    for step in path[:-1]:
+        parent = parent[step]
+    last = path[-1]
+    if how == "replace":
+        parent[last] = value
+    elif how == "delete":
+        del parent[last]
+    elif isinstance(parent, dict):
+        parent["unexpected_key"] = value
+    else:
+        parent.append(value)
+    _check_outcome(engine, data)
+
+
+def test_the_unchanged_document_is_valid(engine: Any) -> None:
+    assert engine.validate(copy.deepcopy(DOCUMENT), as_of=AS_OF).problems == ()
+
+
+numbers = st.one_of(
+    st.integers(-1000, 1000),
+    st.floats(-1e6, 1e6, allow_nan=False),
+    st.sampled_from([0.1, 0.2, 0.3, 1e-9, 1e300, -1e300]),
+)
+
+
+@st.composite
+def series(draw: st.DrawFn) -> tuple[list[float], dict[str, Any]]:
+    xs = draw(st.lists(numbers, min_size=1, max_size=30))
+    n = len(xs)
+    keys: dict[str, Any] = {"better": draw(st.sampled_from(["higher", "lower"])),
+                            "type": draw(st.sampled_from(["outcome", "process", "balancing"]))}
+    choice = draw(st.sampled_from(["none", "points", "end"]))
+    if choice == "points":
+        keys["baseline_points"] = draw(st.integers(1, n))
+    elif choice == "end":
+        keys["baseline_end"] = datetime.date(2025, 1, 6) + datetime.timedelta(weeks=draw(st.integers(0, n - 1)), days=draw(st.integers(0, 6)))
+    return xs, keys
+
+
+@given(series(), st.sampled_from(["led", "member", "sponsor"]))
+def test_the_analysis_data_is_what_the_chart_functions_compute(engine: Any, qi: Any, drawn: Any, role: str) -> None:
+    xs, keys = drawn
+    if keys.get("baseline_end") is not None and keys["baseline_end"] > datetime.date(2025, 1, 6) + datetime.timedelta(weeks=len(xs) - 1):
+        del keys["baseline_end"]  # after the last point: rejected, tested elsewhere
+    item = qi.project_with([], role=role, measures=[qi.measure("m", xs, **keys)])
+    evidence = engine.load_evidence(qi.document(item), as_of=AS_OF)
+    (project,) = evidence.evidence
+    analysis = project.analyse(_context(engine))
+    (data,) = analysis.data["measures"]
+    base = data["baseline"]["points"]
+    expected_base = keys.get("baseline_points") or (
+        sum(1 for p in item["measures"][0]["points"] if p["date"] <= keys["baseline_end"]) if "baseline_end" in keys else len(xs)
+    )
+    assert base == expected_base
+    run = run_chart(xs, baseline=base, better=keys["better"])
+    xmr = xmr_chart(xs, baseline=base, better=keys["better"])
+    assert data["run_chart"]["judgement"] == run.judgement
+    assert [(s["rule"], tuple(s["points"]), s["direction"], s["verdict"]) for s in data["run_chart"]["signals"]] == [
+        (s.rule, s.points, s.direction, s.verdict) for s in run.signals
+    ]
+    assert [(s["rule"], tuple(s["points"]), s["direction"], s["verdict"]) for s in data["xmr_chart"]["signals"]] == [
+        (s.rule, s.points, s.direction, s.verdict) for s in xmr.signals
+    ]
+    dates = [p["date"] for p in data["series"]]
+    for signal in data["run_chart"]["signals"] + data["xmr_chart"]["signals"]:
+        assert signal["dates"] == [dates[i] for i in signal["points"]]
+    assert data["judged"] == (len(xs) >= 10)
+    if len(xs) < 10:
+        assert data["verdict"] == "too few points to judge"
+    assert all(len(line) <= 80 for line in analysis.summary)
+    json.dumps(analysis.data, allow_nan=False)
+
+
+def _context(engine: Any) -> Any:
+    from competency import ScoringConfig, ScoringContext
+
+    return ScoringContext(engine.resolver, AS_OF, ScoringConfig())
