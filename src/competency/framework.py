@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 
@@ -15,8 +16,14 @@ import attrs
 QUALIFIER = ":"
 
 
-def _frozen_mapping(value: Mapping[str, str]) -> Mapping[str, str]:
+def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
+
+
+#: ``extra`` holds metadata kept from an interchange format (a CASE package's fields that have no
+#: place in the model) so that import, export, import loses nothing. The engine never reads it.
+def _extra() -> Any:
+    return attrs.field(factory=dict, converter=_frozen_mapping)
 
 
 @attrs.frozen
@@ -26,6 +33,7 @@ class Level:
     id: str
     label: str
     description: str = ""
+    extra: Mapping[str, Any] = _extra()
 
 
 @attrs.frozen
@@ -69,6 +77,7 @@ class Link:
 
     type: str
     target: str
+    extra: Mapping[str, Any] = _extra()
 
 
 @attrs.frozen
@@ -84,6 +93,7 @@ class Competency:
     identifier: str | None = None
     descriptors: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping)
     links: tuple[Link, ...] = ()
+    extra: Mapping[str, Any] = _extra()
 
 
 @attrs.frozen
@@ -132,6 +142,7 @@ class Framework:
     roles: tuple[RoleProfile, ...] = ()
     cross_cutting: tuple[CrossCuttingGroup, ...] = ()
     identifier: str | None = None
+    extra: Mapping[str, Any] = _extra()
     _index: Mapping[str, Competency] = attrs.field(init=False, repr=False, eq=False)
     _children: Mapping[str | None, tuple[Competency, ...]] = attrs.field(init=False, repr=False, eq=False)
 

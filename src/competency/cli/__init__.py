@@ -24,6 +24,9 @@ CORE_COMMANDS = {
     "validate": "evidence:validate_command",
     "score": "evidence:score_command",
     "plugins": "plugins:plugins_command",
+    "import-framework": "interop:import_framework_command",
+    "export-framework": "interop:export_framework_command",
+    "schema": "schema:schema_command",
 }
 
 EXIT_INTERNAL = 4
