@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from .errors import Problem
+from .presentation import Chart, Table
 
 if TYPE_CHECKING:
     from .references import Resolver
@@ -75,8 +76,9 @@ class ScoringContext:
 class Analysis:
     """A kind-specific result shown beside the scores (a 360 report, a QI measure's charts).
 
-    ``data`` is plain JSON-able data that reports draw from without recomputing; ``summary`` is the
-    same result as short lines of plain text for the terminal.
+    ``data`` is plain JSON-able data for machines; ``summary`` is the result as short lines of plain
+    text for the terminal; ``tables`` and ``charts`` (see :mod:`competency.presentation`) are what
+    the Markdown and HTML reports draw, without recomputing anything.
     """
 
     kind: str
@@ -84,6 +86,8 @@ class Analysis:
     title: str
     data: Mapping[str, Any]
     summary: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    charts: tuple[Chart, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
