@@ -99,7 +99,8 @@ class EvidenceReader:
         context = CheckContext(resolver, as_of)
         for index, item in items:
             problems.extend(_located(self._check_item(item, context), f"evidence[{index}]"))
-        if subject is None or len(items) != len(raw_items):
+        scope_ok = isinstance(scope, list) and all(isinstance(f, str) for f in scope)
+        if subject is None or not scope_ok or len(items) != len(raw_items):
             return None
         evidence = EvidenceFile(subject=subject, evidence=tuple(i for _, i in items), frameworks=tuple(scope))
         for check in self.checks:
