@@ -15,6 +15,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
+    from .catalogue import Catalogue
     from .checks.base import EvidenceCheck
     from .evidence import EvidenceItem
     from .exporters.base import Exporter
@@ -51,6 +52,11 @@ def register_checks(register: Callable[[EvidenceCheck], None]) -> None:
 
 
 @hookspec
+def register_catalogues(register: Callable[[Catalogue], None]) -> None:
+    """Register learning catalogues: call ``register(catalogue)`` for each :class:`~competency.Catalogue`."""
+
+
+@hookspec
 def register_commands(cli: click.Group) -> None:
     """Add commands to the ``competency`` command-line interface with ``cli.add_command(...)``."""
 
@@ -58,6 +64,7 @@ def register_commands(cli: click.Group) -> None:
 __all__ = [
     "hookimpl",
     "hookspec",
+    "register_catalogues",
     "register_checks",
     "register_commands",
     "register_evidence_kinds",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
 import attrs
 
@@ -93,6 +94,9 @@ class Scorecard:
 @attrs.frozen
 class ScoreReport:
     """The document ``competency score`` exports: scorecards for one or more subjects."""
+
+    #: Names the document in its JSON form (``"kind": "scores"``).
+    document_kind: ClassVar[str] = "scores"
 
     as_of: datetime.date
     scorecards: tuple[Scorecard, ...]

@@ -27,6 +27,8 @@ CORE_COMMANDS = {
     "import-framework": "interop:import_framework_command",
     "export-framework": "interop:export_framework_command",
     "schema": "schema:schema_command",
+    "plan": "plan:plan_command",
+    "cohort": "cohort:cohort_command",
 }
 
 EXIT_INTERNAL = 4

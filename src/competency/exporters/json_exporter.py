@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 import cattrs
 
-from ..results import ScoreReport
+from ..results import SCHEMA_VERSION
 from .base import Exporter, UnsupportedDocument
 
 
@@ -29,9 +29,11 @@ def to_data(document: object) -> Any:
     if not attrs.has(type(document)):
         raise UnsupportedDocument(f"the json exporter cannot render {type(document).__name__}")
     data = _converter.unstructure(document)
-    if isinstance(document, ScoreReport):
-        # The schema version leads, so a reader sees it before anything it may not understand.
-        data = {"schema_version": data.pop("schema_version"), "kind": "scores", **data}
+    kind = getattr(type(document), "document_kind", None)
+    if kind is not None and isinstance(data, dict):
+        # The schema version and the kind lead, so a reader sees them before anything it may not
+        # understand.
+        data = {"schema_version": data.pop("schema_version", SCHEMA_VERSION), "kind": kind, **data}
     return data
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 import unicodedata
 from collections.abc import Iterator
@@ -105,10 +106,14 @@ def render_scorecard(card: Scorecard) -> Iterator[str]:
             yield fit(line, WIDTH)
 
 
+@functools.singledispatch
 def render_text(document: object) -> str:
-    """Every scorecard of a score report, separated by a rule."""
-    if not isinstance(document, ScoreReport):
-        raise UnsupportedDocument(f"the text exporter cannot render {type(document).__name__}")
+    """Render a document as text; other modules add documents with ``render_text.register``."""
+    raise UnsupportedDocument(f"the text exporter cannot render {type(document).__name__}")
+
+
+@render_text.register
+def _(document: ScoreReport) -> str:
     blocks = ["\n".join(render_scorecard(card)) for card in document.scorecards]
     return ("\n\n" + "=" * WIDTH + "\n\n").join(blocks) + "\n"
 
