@@ -13,18 +13,29 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from .checks.base import EvidenceCheck
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
 from .errors import ConfigurationError, InvalidInput, PluginConflict, Problem
 from .evidence import EvidenceFile, EvidenceItem, ScoringContext
 from .evidence_io import EvidenceReader, Validation
 from .exporters.base import Exporter
 from .framework import Framework
 from .framework_io import load_framework
-from .plugins import PluginFailure, PluginInfo, Provided, collect, describe_plugins, get_plugin_manager
+from .plugins import (
+    REGISTRATION_HOOKS,
+    PluginFailure,
+    PluginInfo,
+    Provided,
+    collect,
+    describe_plugins,
+    get_plugin_manager,
+)
 from .references import Resolver, UnresolvedReference
 from .results import ScoreReport, Scorecard
 from .scoring import Scorer
@@ -154,12 +165,21 @@ class Engine:
         """The registered extra evidence checks by name."""
         return {k: p.value for k, p in sorted(self._provided("register_checks").items())}
 
+    def catalogues(self, extra_paths: Iterable[str | os.PathLike[str]] = ()) -> tuple[Catalogue, ...]:
+        """Every learning catalogue (plugins, the search path, ``extra_paths``), checked against
+        the available frameworks; see docs/catalogue-format.md."""
+        from .catalogue import load_catalogues
+
+        return load_catalogues(
+            self, extra_paths, warn=self._warn, use_pyproject=self._search_pyproject, cwd=self._cwd, env=self._env
+        )
+
     def plugins(self) -> list[PluginInfo]:
         """Every plugin with its version and what it provides (``competency plugins``)."""
         infos = {info.name: info for info in describe_plugins(self.plugin_manager)}
-        titles = {"register_frameworks": "frameworks", "register_evidence_kinds": "evidence kinds",
-                  "register_scorers": "scorers", "register_exporters": "exporters", "register_checks": "checks"}
-        for hook, title in titles.items():
+        for hook, title in REGISTRATION_HOOKS.items():
+            if hook not in self._registry:
+                continue
             for ident, provided in sorted(self._provided(hook).items()):
                 if provided.plugin in infos:
                     infos[provided.plugin].provides.setdefault(title, []).append(ident)

@@ -47,6 +47,7 @@ REGISTRATION_HOOKS = {
     "register_scorers": "scorers",
     "register_exporters": "exporters",
     "register_checks": "checks",
+    "register_catalogues": "catalogues",
 }
 
 

@@ -41,7 +41,9 @@ def engine_for(ctx: click.Context) -> Engine:
 
 
 def _warn(message: str) -> None:
-    click.echo(f"competency: warning: {message}", err=True)
+    from ..exporters.text_exporter import terminal_safe
+
+    click.echo(f"competency: warning: {terminal_safe(message)}", err=True)
 
 
 def configuration_error(exc: Exception) -> NoReturn:

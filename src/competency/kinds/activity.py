@@ -46,6 +46,9 @@ class Activity(EvidenceItem):
     provider: str | None = None
     hours: float | None = None
     reflection: str | None = None
+    #: The id of the learning-catalogue offer this activity took up, if any (``competency plan``
+    #: then knows it is done without matching titles).
+    offer: str | None = None
 
     def reference_date(self) -> datetime.date:
         return self.end or self.start

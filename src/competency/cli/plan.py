@@ -1,0 +1,135 @@
+"""``competency plan``: a development plan from one person's evidence and the learning catalogues."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..errors import ConfigurationError, InvalidInput
+from .context import DATE, InvalidInputFailure, configuration_error, echo_problems, engine_for
+
+if TYPE_CHECKING:
+    from ..engine import Engine
+    from ..planning import PlanReport
+
+
+def _fallback_renderers() -> dict[str, Callable[[PlanReport], str]]:
+    # The markdown and html exporters render score reports; until they also know plans, the plan's own
+    # renderers stand in for them under the same format names.
+    from ..planning_render import plan_to_html, plan_to_markdown
+
+    return {"markdown": plan_to_markdown, "html": plan_to_html}
+
+
+_FALLBACK_FORMATS = ("markdown", "html")
+
+
+@click.command("plan")
+@click.argument("evidence", type=click.Path(dir_okay=False))
+@click.option("--role", default=None, help="The role profile to plan for (default: the subject's role).")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="At most this many offers.")
+@click.option("--as-of", type=DATE, default=None, help="The date to judge and score as of (default: today).")
+@click.option(
+    "--catalogue", "catalogues", multiple=True, type=click.Path(),
+    help="A catalogue file, or a directory of them, besides those found on the search path (repeatable).",
+)
+@click.option("--framework", "frameworks", multiple=True, help="Plan against this framework only (repeatable; default: every framework the evidence references).")
+@click.option("--format", "fmt", default="text", show_default=True, help="text, json, markdown, html, or a format a plugin adds.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write to this file (atomically) instead of standard output.")
+@click.pass_context
+def plan_command(
+    ctx: click.Context,
+    evidence: str,
+    role: str | None,
+    limit: int,
+    as_of: datetime.date | None,
+    catalogues: tuple[str, ...],
+    frameworks: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Rank learning offers by how well they cover a person's largest gaps.
+
+    Scores EVIDENCE, compares it with the role's targets and picks complementary offers from the
+    catalogues, leaving out what the evidence shows is done; each choice says which gaps it covers.
+    See docs/planning.md for the ranking.
+    """
+    from ..planning import make_plan
+
+    engine = engine_for(ctx)
+    as_of = as_of or datetime.date.today()
+    _check_options(ctx, engine, fmt, frameworks, role)
+    try:
+        evidence_file = engine.load_evidence(Path(evidence), as_of=as_of)
+    except InvalidInput as exc:
+        echo_problems(exc.problems)
+        raise InvalidInputFailure("the evidence is not valid: no plan was made") from None
+    if role is None and evidence_file.subject.role is None:
+        raise click.UsageError("the evidence gives the subject no role: pass --role ROLE to plan against its targets", ctx)
+    try:
+        available = engine.catalogues(catalogues)
+    except InvalidInput as exc:
+        echo_problems(exc.problems)
+        raise InvalidInputFailure("a catalogue is not valid: no plan was made") from None
+    except ConfigurationError as exc:
+        configuration_error(exc)
+    if not available:
+        configuration_error(ConfigurationError(
+            "no learning catalogue found: pass --catalogue FILE, or name a directory in "
+            "[tool.competency] catalogues (pyproject.toml) or COMPETENCY_CATALOGUES_PATH"
+        ))
+    try:
+        card = engine.score(evidence_file, framework=frameworks or None, role=role, as_of=as_of)
+    except InvalidInput as exc:
+        echo_problems(exc.problems)
+        raise InvalidInputFailure("the evidence could not be scored: no plan was made") from None
+    except ConfigurationError as exc:
+        configuration_error(exc)
+    report = make_plan(evidence_file, card, available, engine.frameworks(), limit=limit)
+    text = _render(ctx, engine, report, fmt)
+    if output:
+        from ..atomic import write_atomically
+
+        try:
+            write_atomically(Path(output), text)
+        except OSError as exc:  # a missing folder, no permission, a full disk: not an internal error
+            raise click.FileError(output, hint=exc.strerror or str(exc)) from None
+    else:
+        click.echo(text, nl=False)
+
+
+def _render(ctx: click.Context, engine: Engine, report: PlanReport, fmt: str) -> str:
+    from ..exporters.base import UnsupportedDocument
+
+    exporters = engine.exporters()
+    if fmt in exporters:
+        try:
+            return exporters[fmt].render(report)
+        except UnsupportedDocument:
+            if fmt not in _FALLBACK_FORMATS:
+                raise click.BadParameter(f"the {fmt!r} format cannot show a plan", ctx, param_hint="'--format'") from None
+    return _fallback_renderers()[fmt](report)
+
+
+def _formats(engine: Engine) -> list[str]:
+    return sorted({*engine.exporters(), *_FALLBACK_FORMATS})
+
+
+def _check_options(ctx: click.Context, engine: Engine, fmt: str, frameworks: tuple[str, ...], role: str | None) -> None:
+    try:
+        formats = _formats(engine)
+        known = {f.id for f in engine.frameworks()}
+        roles = {r.id for f in engine.frameworks() for r in f.roles}
+    except ConfigurationError as exc:
+        configuration_error(exc)
+    if fmt not in formats:
+        raise click.BadParameter(f"{fmt!r} is not a format (available: {', '.join(formats)})", ctx, param_hint="'--format'")
+    for name in frameworks:
+        if name not in known:
+            raise click.BadParameter(f"{name!r} is not a framework (available: {', '.join(sorted(known)) or 'none'})", ctx, param_hint="'--framework'")
+    if role is not None and role not in roles:
+        raise click.BadParameter(f"{role!r} is not a role of any framework (roles: {', '.join(sorted(roles))})", ctx, param_hint="'--role'")
