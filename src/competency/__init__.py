@@ -11,6 +11,10 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .catalogue import (
+        Catalogue as Catalogue,
+        Offer as Offer,
+    )
     from .checks.base import (
         EvidenceCheck as EvidenceCheck,
     )
@@ -86,7 +90,7 @@ _EXPORTS = {
     "Analysis": "evidence", "CheckContext": "evidence", "Contribution": "evidence", "EvidenceFile": "evidence",
     "EvidenceItem": "evidence", "LevelValue": "evidence", "ScoringContext": "evidence", "Subject": "evidence",
     "Validation": "evidence_io", "Exporter": "exporters.base", "UnsupportedDocument": "exporters.base",
-    "EvidenceCheck": "checks.base",
+    "EvidenceCheck": "checks.base", "Catalogue": "catalogue", "Offer": "catalogue",
     "Competency": "framework", "CrossCuttingGroup": "framework", "Framework": "framework", "Level": "framework",
     "Link": "framework", "Quality": "framework", "RoleProfile": "framework", "Scale": "framework",
     "check_framework": "framework_io", "dump_framework": "framework_io", "framework_from_dict": "framework_io",
@@ -99,6 +103,7 @@ _EXPORTS = {
 __all__ = [
     "__version__",
     "Analysis",
+    "Catalogue",
     "CheckContext",
     "Competency",
     "CompetencyError",
@@ -120,6 +125,7 @@ __all__ = [
     "Level",
     "LevelValue",
     "Link",
+    "Offer",
     "PluginConflict",
     "PluginFailure",
     "Problem",
