@@ -17,6 +17,8 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .exporters.html_exporter import render_html
+from .exporters.markdown_exporter import render_markdown
 from .exporters.text_exporter import WIDTH, fit, render_text, terminal_safe
 
 if TYPE_CHECKING:
@@ -195,6 +197,7 @@ def _md_link(url: str | None) -> str:
     return f"<{url}>" if _SAFE_URL.match(url) else md(url)
 
 
+@render_markdown.register
 def plan_to_markdown(report: PlanReport) -> str:
     """The plan as Markdown (CommonMark with GFM tables); all file text escaped."""
     out: list[str] = [f"# Development plan for {md(who(report))}", "", md(heading_line(report))]
@@ -326,6 +329,7 @@ def _clean(text: str) -> str:
     return "".join(ch if ch in "\t\n" or unicodedata.category(ch)[0] != "C" else f"\\x{ord(ch):02x}" for ch in text)
 
 
+@render_html.register
 def plan_to_html(report: PlanReport) -> str:
     """The plan as one self-contained HTML page (inline CSS, no scripts); all file text escaped."""
     cleaned = _clean_strings(report)

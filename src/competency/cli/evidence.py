@@ -66,7 +66,7 @@ def validate_command(ctx: click.Context, paths: tuple[str, ...], as_of: datetime
 @click.option("--framework", "frameworks", multiple=True, help="Score against this framework (repeatable; default: every framework the evidence references).")
 @click.option("--role", default=None, help="The role profile to compare with (default: the subject's role).")
 @AS_OF
-@click.option("--format", "fmt", default="text", show_default=True, help="An exporter: text, json, or one a plugin adds.")
+@click.option("--format", "fmt", default="text", show_default=True, help="An exporter: text, json, csv, markdown, html, or one a plugin adds.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write to this file (atomically) instead of standard output.")
 @click.option("--scorer", default="default", show_default=True, help="The scorer to use.")
 @click.option("--window-years", type=click.FloatRange(min=0, min_open=True), default=None, help="Ignore evidence older than this (default 5).")

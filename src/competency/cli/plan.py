@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,15 +16,6 @@ if TYPE_CHECKING:
     from ..planning import PlanReport
 
 
-def _fallback_renderers() -> dict[str, Callable[[PlanReport], str]]:
-    # The markdown and html exporters render score reports; until they also know plans, the plan's own
-    # renderers stand in for them under the same format names.
-    from ..planning_render import plan_to_html, plan_to_markdown
-
-    return {"markdown": plan_to_markdown, "html": plan_to_html}
-
-
-_FALLBACK_FORMATS = ("markdown", "html")
 
 
 @click.command("plan")
@@ -105,18 +95,14 @@ def plan_command(
 def _render(ctx: click.Context, engine: Engine, report: PlanReport, fmt: str) -> str:
     from ..exporters.base import UnsupportedDocument
 
-    exporters = engine.exporters()
-    if fmt in exporters:
-        try:
-            return exporters[fmt].render(report)
-        except UnsupportedDocument:
-            if fmt not in _FALLBACK_FORMATS:
-                raise click.BadParameter(f"the {fmt!r} format cannot show a plan", ctx, param_hint="'--format'") from None
-    return _fallback_renderers()[fmt](report)
+    try:
+        return engine.exporters()[fmt].render(report)
+    except UnsupportedDocument:
+        raise click.BadParameter(f"the {fmt!r} format cannot show a plan", ctx, param_hint="'--format'") from None
 
 
 def _formats(engine: Engine) -> list[str]:
-    return sorted({*engine.exporters(), *_FALLBACK_FORMATS})
+    return sorted(engine.exporters())
 
 
 def _check_options(ctx: click.Context, engine: Engine, fmt: str, frameworks: tuple[str, ...], role: str | None) -> None:

@@ -18,6 +18,7 @@ import attrs
 from competency import Analysis, CheckContext, Contribution, EvidenceItem, Problem, ScoringContext
 
 from .measures import MeasureResult, analyse_measure, measure_data, measure_lines, number_text
+from .presentation import measure_charts, project_tables
 from .rules import AREAS, FRAMEWORK, LEVELS, AreaLevel, area_levels, facts_of
 
 Role = Literal["led", "member", "sponsor"]
@@ -322,6 +323,8 @@ class QIProject(EvidenceItem):
             title=f"QI project: {self.title}",
             data=data,
             summary=tuple(self._summary_lines(results, levels, titles)),
+            tables=tuple(project_tables(self, results, levels, titles, _pareto_data(self.pareto))),
+            charts=tuple(chart for result in results for chart in measure_charts(result)),
         )
 
     # -- helpers for the plugin and its users ----------------------------------------------------
