@@ -1,0 +1,184 @@
+"""What both evidence kinds share: naming a dimension, reading a level or an importance, and thresholds.
+
+Dimensions are competencies of the healthcare-leadership-model framework, written bare
+(``sharing-the-vision``) or qualified (``healthcare-leadership-model:sharing-the-vision``). A bare id in
+these kinds always means the Healthcare Leadership Model, even when another framework has the same id.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from competency import CheckContext, ConfigurationError, Problem, ScoringContext
+
+if TYPE_CHECKING:
+    from competency import Framework, Scale
+
+V = TypeVar("V")
+
+#: The framework both kinds rate against.
+FRAMEWORK = "healthcare-leadership-model"
+#: A 360 answer for a dimension the rater could not judge.
+NOT_OBSERVED = "not-observed"
+#: A self-assessment below the scale's lowest level.
+INSUFFICIENT = "insufficient"
+#: Importance to the role: 1 (not important) .. 5 (essential to the role).
+IMPORTANCE_MIN, IMPORTANCE_MAX = 1, 5
+IMPORTANCE_WORDS = {1: "not important", 5: "essential to the role"}
+#: Organisation-wide thresholds: ``COMPETENCY_360_THRESHOLDS="peer=4,other=5"`` (raise only).
+THRESHOLDS_ENV = "COMPETENCY_360_THRESHOLDS"
+
+
+def empty_mapping() -> Mapping[str, Any]:
+    """A read-only empty mapping: the default of optional tables."""
+    return MappingProxyType({})
+
+
+def qualify(reference: str) -> str:
+    """The qualified reference the engine checks: bare ids are dimensions of the model."""
+    return reference if ":" in reference else f"{FRAMEWORK}:{reference}"
+
+
+def dimension_id(reference: str) -> str:
+    """The bare dimension id of a (valid) reference."""
+    return reference.partition(":")[2] if ":" in reference else reference
+
+
+def framework_of(context: CheckContext | ScoringContext) -> Framework | None:
+    """The Healthcare Leadership Model, if it is in scope."""
+    return context.resolver.frameworks.get(FRAMEWORK)
+
+
+def dimensions(framework: Framework) -> tuple[str, ...]:
+    """The dimension ids in the model's published order."""
+    return tuple(c.id for c in framework.roots)
+
+
+def quote(value: object) -> str:
+    """A short, safe rendering of a user's value for an error message (as the core writes them)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return '"' + shown.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return repr(value)
+
+
+def level_names(scale: Scale) -> str:
+    """``essential, proficient, strong, exemplary``."""
+    return ", ".join(level.id for level in scale.levels)
+
+
+def performance_rank(scale: Scale, value: object, *, extra: str) -> int | None:
+    """The rank of a level written as its id or rank; ``extra`` (``not-observed`` or ``insufficient``) is None.
+
+    Raises ValueError with the message shown to the user.
+    """
+    if value == extra:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 1 <= value <= scale.top:
+            return value
+        raise ValueError(f"{value} is not on the scale {scale.describe_range()}")
+    rank = scale.rank(value) if isinstance(value, str) else None
+    if rank is None:
+        raise ValueError(f"{quote(value)} is not a level (levels: {level_names(scale)}, or {extra})")
+    return rank
+
+
+def importance_problem(value: int) -> str | None:
+    """Why an importance is off its scale, or None."""
+    if IMPORTANCE_MIN <= value <= IMPORTANCE_MAX:
+        return None
+    return (
+        f"{value} is not an importance: use {IMPORTANCE_MIN} ({IMPORTANCE_WORDS[IMPORTANCE_MIN]}) "
+        f"to {IMPORTANCE_MAX} ({IMPORTANCE_WORDS[IMPORTANCE_MAX]})"
+    )
+
+
+def resolve_keys(
+    table: Mapping[str, V], path: str, context: CheckContext
+) -> tuple[list[Problem], list[tuple[str, str, V]]]:
+    """Check that every key of a table names a dimension of the model, once.
+
+    Returns the problems and the usable entries as ``(path, dimension id, value)``. References that
+    do not resolve are left out silently: the engine reports them, from :meth:`references`.
+    """
+    problems: list[Problem] = []
+    entries: list[tuple[str, str, V]] = []
+    seen: dict[str, str] = {}
+    for key, value in table.items():
+        where = f"{path}.{key}"
+        try:
+            resolved = context.resolver.resolve(qualify(key))
+        except ValueError:
+            continue
+        if resolved.framework.id != FRAMEWORK:
+            problems.append(Problem(
+                f"{quote(key)} is a competency of {resolved.framework.id}, not a dimension of the "
+                f"Healthcare Leadership Model ({FRAMEWORK})",
+                where,
+            ))
+            continue
+        dimension = resolved.competency.id
+        if dimension in seen:
+            problems.append(Problem(f"names the same dimension as {quote(seen[dimension])}", where))
+            continue
+        seen[dimension] = key
+        entries.append((where, dimension, value))
+    return problems, entries
+
+
+def text_problems(texts: Mapping[str, str], path: str) -> Iterator[Problem]:
+    """Comments must say something."""
+    for key, text in texts.items():
+        if not text.strip():
+            yield Problem("must not be empty: write a comment or leave the key out", f"{path}.{key}")
+
+
+# -- thresholds from the environment ------------------------------------------------------------------
+
+
+def environment_thresholds(environ: Mapping[str, str] | None = None) -> dict[str, int]:
+    """The per-group minimum rater counts an organisation sets in ``COMPETENCY_360_THRESHOLDS``.
+
+    The value is ``group=count`` pairs separated by commas (``"peer=4,other=5"``); empty or unset gives
+    none. Raises :class:`competency.ConfigurationError` naming what is wrong.
+    """
+    from .aggregate import ANONYMOUS_GROUPS, GROUPS, MIN_ANONYMOUS_THRESHOLD
+
+    raw = (os.environ if environ is None else environ).get(THRESHOLDS_ENV, "")
+    found: dict[str, int] = {}
+
+    def fail(message: str) -> ConfigurationError:
+        return ConfigurationError(f"the environment variable {THRESHOLDS_ENV}={quote(raw)} is invalid: {message}")
+
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        group, equals, count = (s.strip() for s in part.partition("="))
+        if not equals:
+            raise fail(f"{quote(part)} is not group=count (for example peer=4)")
+        if group not in GROUPS:
+            raise fail(f"{quote(group)} is not a rater group (groups: {', '.join(GROUPS)})")
+        if group in found:
+            raise fail(f"{group} is given twice")
+        if not count.isascii() or not count.isdigit():
+            raise fail(f"{quote(count)} for {group} is not a whole number")
+        value = int(count)
+        floor = MIN_ANONYMOUS_THRESHOLD if group in ANONYMOUS_GROUPS else 1
+        if value < floor:
+            raise fail(threshold_floor_message(group, value, floor))
+        found[group] = value
+    return found
+
+
+def threshold_floor_message(group: str, value: int, floor: int) -> str:
+    """Why a threshold is too low."""
+    if floor > 1:
+        return f"{value} for {group} is below {floor}, the lowest threshold of an anonymous group (one rater is a person, not a group)"
+    return f"{value} for {group} is below {floor}, the lowest threshold"

@@ -1,0 +1,316 @@
+"""``360``: one person's 360° feedback round on the Healthcare Leadership Model.
+
+The format is documented in docs/360-format.md. The engine's strict converter structures an item (exact
+TOML types, unknown keys rejected, every error located); :meth:`Feedback360.check` adds what types cannot
+say (levels on the scale, importance 1-5, one self rater, unique rater ids, thresholds not below their
+floor). The figures come from :func:`competency_nine_dimension.aggregate.aggregate`, which enforces the
+anonymity policy (docs/360-aggregation.md); everything this module publishes (the analysis and the
+contributions to the scorer) is read from its :class:`~competency_nine_dimension.aggregate.Report`, so
+nothing here can see a hidden group's answers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+import attrs
+from competency import Analysis, CheckContext, ConfigurationError, Contribution, EvidenceItem, LevelValue, Problem, ScoringContext
+
+from .aggregate import (
+    ANONYMOUS_GROUPS,
+    DEFAULT_THRESHOLDS,
+    GROUPS,
+    MIN_ANONYMOUS_THRESHOLD,
+    STATUS_OK,
+    Answer,
+    Config,
+    Rater,
+    Report,
+    aggregate,
+)
+from .dimensions import (
+    FRAMEWORK,
+    NOT_OBSERVED,
+    dimension_id,
+    dimensions,
+    empty_mapping,
+    environment_thresholds,
+    framework_of,
+    importance_problem,
+    performance_rank,
+    qualify,
+    quote,
+    resolve_keys,
+    text_problems,
+    threshold_floor_message,
+)
+from .figures import feedback_charts, feedback_tables
+from .text import feedback_lines, number
+
+if TYPE_CHECKING:
+    from competency import Framework, Scale
+
+Group = Literal["self", "line-manager", "peer", "direct-report", "other"]
+
+#: The weight of the published "all others" mean as a judgement in the default scorer: a pooled view of
+#: several colleagues counts for more than one rater (a supervisor's rating weighs 1.5, docs/scoring.md S1).
+OTHERS_WEIGHT = 2.0
+#: The weight of a self rating when the scorer's settings name none (its ``rater_weights["self"]``).
+SELF_WEIGHT = 0.5
+#: The source of self judgements: the same as a self ``rating``, so the subject counts as one source.
+SELF_SOURCE = "rater:self"
+
+
+@attrs.frozen(kw_only=True)
+class RaterEntry:
+    """One rater's answers: ``ratings`` (dimension = level id, rank or ``not-observed``), ``importance``
+    (dimension = 1..5) and ``comments`` (dimension = text)."""
+
+    id: str
+    group: Group
+    ratings: Mapping[str, LevelValue]
+    importance: Mapping[str, int] = attrs.field(factory=empty_mapping)
+    comments: Mapping[str, str] = attrs.field(factory=empty_mapping)
+
+
+@attrs.frozen(kw_only=True)
+class Feedback360(EvidenceItem):
+    """A 360° feedback round: raters in groups, each rating the nine dimensions and their importance."""
+
+    kind: ClassVar[str] = "360"
+    summary: ClassVar[str] = "360° feedback on the Healthcare Leadership Model, with rater anonymity enforced"
+
+    date: datetime.date
+    raters: tuple[RaterEntry, ...]
+    facilitator: str | None = None
+    thresholds: Mapping[Group, int] = attrs.field(factory=empty_mapping)
+    gap_threshold: float | None = None
+
+    # -- what the engine asks -------------------------------------------------------------------
+
+    def reference_date(self) -> datetime.date:
+        return self.date
+
+    def dates(self) -> Iterator[tuple[str, datetime.date]]:
+        yield "date", self.date
+
+    def references(self) -> Iterator[tuple[str, str]]:
+        """Every dimension named, qualified: a bare id in a 360 always means the model's dimension."""
+        for index, rater in enumerate(self.raters):
+            for section in ("ratings", "importance", "comments"):
+                for key in getattr(rater, section):
+                    yield f"raters[{index}].{section}.{key}", qualify(key)
+
+    def check(self, context: CheckContext) -> Iterator[Problem]:
+        if self.facilitator is not None and not self.facilitator.strip():
+            yield Problem("must not be empty: name the facilitator or leave the key out", "facilitator")
+        for group, value in self.thresholds.items():
+            floor = MIN_ANONYMOUS_THRESHOLD if group in ANONYMOUS_GROUPS else 1
+            if value < floor:
+                yield Problem(threshold_floor_message(group, value, floor), f"thresholds.{group}")
+        if self.gap_threshold is not None and self.gap_threshold < 0:
+            yield Problem(f"{self.gap_threshold:g} is negative: a gap threshold is 0 or more", "gap_threshold")
+        try:
+            environment_thresholds()
+        except ConfigurationError as exc:
+            yield Problem(str(exc))
+        if not self.raters:
+            yield Problem("is empty: a 360 needs at least one rater", "raters")
+        framework = framework_of(context)
+        first_id: dict[str, int] = {}
+        first_self: int | None = None
+        for index, rater in enumerate(self.raters):
+            path = f"raters[{index}]"
+            if not rater.id.strip():
+                yield Problem("must not be empty", f"{path}.id")
+            elif rater.id in first_id:
+                yield Problem(f"duplicate rater id {quote(rater.id)} (first used by raters[{first_id[rater.id]}])", f"{path}.id")
+            first_id.setdefault(rater.id, index)
+            if rater.group == "self":
+                if first_self is not None:
+                    yield Problem(f"a second self rater (the first is raters[{first_self}]): a 360 has at most one", f"{path}.group")
+                else:
+                    first_self = index
+            yield from self._check_answers(rater, path, framework, context)
+
+    @staticmethod
+    def _check_answers(rater: RaterEntry, path: str, framework: Framework | None, context: CheckContext) -> Iterator[Problem]:
+        if not rater.ratings:
+            yield Problem(f'is empty: rate at least one dimension (a level, its rank, or "{NOT_OBSERVED}")', f"{path}.ratings")
+        problems, ratings = resolve_keys(rater.ratings, f"{path}.ratings", context)
+        yield from problems
+        if framework is not None:
+            for where, _, value in ratings:
+                try:
+                    performance_rank(framework.scale, value, extra=NOT_OBSERVED)
+                except ValueError as exc:
+                    yield Problem(str(exc), where)
+        problems, importances = resolve_keys(rater.importance, f"{path}.importance", context)
+        yield from problems
+        for where, _, value in importances:
+            message = importance_problem(value)
+            if message:
+                yield Problem(message, where)
+        problems, _ = resolve_keys(rater.comments, f"{path}.comments", context)
+        yield from problems
+        yield from text_problems(rater.comments, f"{path}.comments")
+
+    def contributions(self, context: ScoringContext) -> Iterator[Contribution]:
+        """Per dimension, the published all-others mean (one judgement) and the self rating.
+
+        Read from the published report only, so no contribution can depend on a hidden group; nothing
+        at all when the report has too few raters.
+        """
+        built = self.report(context)
+        if built is None:
+            return
+        framework, report = built
+        if report.status != STATUS_OK:
+            return
+        self_weight = context.config.rater_weights.get("self", SELF_WEIGHT)
+        labels = [level.label for level in framework.scale.levels]
+        for published in report.to_dict()["dimensions"]:
+            competency = framework.qualified(published["id"])
+            others, self_rank = published["others"], published["self"]
+            parts = []
+            if others["mean"] is not None:
+                parts.append(f"all others {number(others['mean'])} (n {others['n']})")
+            if self_rank is not None:
+                parts.append(f"self {labels[self_rank - 1]}")
+            note = "360: " + ", ".join(parts)
+            if others["mean"] is not None:
+                yield Contribution(
+                    competency=competency, evidence=self.id, source=f"360:{self.id}", date=self.date,
+                    value=float(others["mean"]), weight=OTHERS_WEIGHT, note=note,
+                )
+            if self_rank is not None:
+                yield Contribution(
+                    competency=competency, evidence=self.id, source=SELF_SOURCE, date=self.date,
+                    value=float(self_rank), weight=self_weight, note=note,
+                )
+
+    def analyse(self, context: ScoringContext) -> Analysis | None:
+        built = self.report(context)
+        if built is None:
+            return None
+        framework, report = built
+        data = _analysis_data(self, framework, report, context.role)
+        return Analysis(
+            kind=self.kind,
+            evidence=self.id,
+            title=f"360° feedback on the Healthcare Leadership Model, closed {self.date.isoformat()}",
+            data=data,
+            summary=tuple(feedback_lines(data)),
+            tables=feedback_tables(data),
+            charts=feedback_charts(data),
+        )
+
+    # -- helpers for the plugin and its users ----------------------------------------------------
+
+    def effective_thresholds(self, environ: Mapping[str, str] | None = None) -> dict[str, int]:
+        """Each group's minimum rater count: the file's (or the default), raised by the environment.
+
+        Raises :class:`competency.ConfigurationError` if ``COMPETENCY_360_THRESHOLDS`` is invalid.
+        """
+        raised = environment_thresholds(environ)
+        merged = {}
+        for group in GROUPS:
+            base = self.thresholds.get(group, DEFAULT_THRESHOLDS[group])  # type: ignore[call-overload]
+            merged[group] = max(base, raised.get(group, base))
+        return merged
+
+    def aggregate_raters(self, scale: Scale) -> tuple[Rater, ...]:
+        """The raters as the aggregation takes them (a valid item only): ranks, importances, comments."""
+        out = []
+        for rater in self.raters:
+            answers: dict[str, dict[str, Any]] = {}
+            for key, value in rater.ratings.items():
+                rank = performance_rank(scale, value, extra=NOT_OBSERVED)
+                answers.setdefault(dimension_id(key), {})["performance"] = rank
+            for key, importance in rater.importance.items():
+                answers.setdefault(dimension_id(key), {})["importance"] = importance
+            for key, text in rater.comments.items():
+                answers.setdefault(dimension_id(key), {})["comment"] = text
+            out.append(Rater(rater.id, rater.group, {d: Answer(**a) for d, a in answers.items()}))
+        return tuple(out)
+
+    def report(self, context: ScoringContext) -> tuple[Framework, Report] | None:
+        """The aggregated, anonymity-enforcing report (None if the model is not in scope)."""
+        framework = framework_of(context)
+        if framework is None:
+            return None
+        scale = framework.scale
+        raters = self.aggregate_raters(scale)
+        dims = dimensions(framework)
+        role = framework.role(context.role) if context.role else None
+        targets = {}
+        if role is not None:
+            for dim, level in role.targets.items():
+                rank = scale.rank(level)
+                if dim in dims and rank is not None:
+                    targets[dim] = rank
+        config = Config(
+            thresholds=self.effective_thresholds(),
+            gap_threshold=self.gap_threshold,
+            scale_points=scale.top,
+        )
+        return framework, aggregate(raters, dims, config=config, targets=targets, level_labels=[lv.label for lv in scale.levels])
+
+
+def _analysis_data(item: Feedback360, framework: Framework, report: Report, role_id: str | None) -> dict[str, Any]:
+    """The report's own dictionary, with what a reader needs to draw it without recomputing anything."""
+    data = report.to_dict()
+    scale = framework.scale
+    titles = {c.id: c.title for c in framework.competencies}
+    role = framework.role(role_id) if role_id else None
+
+    def label(rank: int | None) -> str | None:
+        return None if rank is None else scale.level(rank).label
+
+    dims = []
+    for entry in data["dimensions"]:
+        dims.append({
+            "id": entry["id"],
+            "title": titles[entry["id"]],
+            **{k: v for k, v in entry.items() if k != "id"},
+            "self_label": label(entry["self"]),
+            "target_label": label(entry["target"]),
+        })
+    radar = [
+        {**point, "title": titles[point["dimension"]], "self_label": label(point["self"]),
+         "target_label": label(point["target"])}
+        for point in data["radar"]
+    ]
+    data.update({"dimensions": dims, "radar": radar})
+    data.update({
+        "evidence": item.id,
+        "date": item.date.isoformat(),
+        "facilitator": item.facilitator,
+        "framework": {"id": framework.id, "title": framework.title, "version": framework.version},
+        "role": role_id,
+        "role_title": role.title if role else None,
+        # Without a role profile every dimension's target is Proficient (docs/360-aggregation.md).
+        "targets_from": "role-profile" if role else "default",
+        "contributes_to_scores": report.status == STATUS_OK,
+        "min_other_raters": attrs.fields(Config).min_other_raters.default,
+        "levels": [{"rank": i, "id": lv.id, "label": lv.label} for i, lv in enumerate(scale.levels, start=1)],
+        "importance_scale": {"minimum": 1, "maximum": 5, "labels": {"1": "not important", "5": "essential to the role"}},
+        "radar_chart": {
+            "title": "Self, all others and target by dimension",
+            "axes": [titles[p["dimension"]] for p in data["radar"]],
+            "minimum": 1,
+            "maximum": scale.top,
+            "levels": [lv.label for lv in scale.levels],
+            "series": [
+                {"name": "self", "values": [p["self"] for p in data["radar"]]},
+                {"name": "all others", "values": [p["others"] for p in data["radar"]]},
+                {"name": "target", "values": [p["target"] for p in data["radar"]]},
+            ],
+        },
+    })
+    return data
+
+
+__all__ = ["Feedback360", "RaterEntry", "OTHERS_WEIGHT", "SELF_WEIGHT", "SELF_SOURCE", "FRAMEWORK"]
