@@ -199,7 +199,9 @@ class Engine:
     @cached_property
     def _reader(self) -> EvidenceReader:
         roles = frozenset(r.id for f in self.frameworks() for r in f.roles)
-        return EvidenceReader(self._converter, self.evidence_kinds(), self.resolver, tuple(self.checks().values()), roles)
+        return EvidenceReader(
+            self._converter, self.evidence_kinds(), self.resolver, tuple(self.checks().values()), roles, self._env
+        )
 
     def validate(
         self, source: EvidenceSource, *, as_of: datetime.date | None = None, name: str | None = None
@@ -255,7 +257,7 @@ class Engine:
         if scorer not in scorers:
             raise ConfigurationError(f"unknown scorer {scorer!r} (available: {', '.join(scorers)})")
         resolver = self.resolver.restricted(evidence.frameworks) if evidence.frameworks else self.resolver
-        context = ScoringContext(resolver, as_of, config or ScoringConfig(), role)
+        context = ScoringContext(resolver, as_of, config or ScoringConfig(), role, self._env)
         return scorers[scorer].score(evidence, chosen, context)
 
     def _frameworks_for(self, evidence: EvidenceFile, requested: str | Sequence[str] | None) -> tuple[Framework, ...]:

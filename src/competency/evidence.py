@@ -56,10 +56,12 @@ class Contribution:
 
 @attrs.frozen
 class CheckContext:
-    """What an item's own checks may consult: reference resolution and the as-of date."""
+    """What an item's own checks may consult: reference resolution, the as-of date and the
+    environment the engine was given (plugins read their settings from it, never from os.environ)."""
 
     resolver: Resolver
     as_of: datetime.date
+    env: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -70,6 +72,7 @@ class ScoringContext:
     as_of: datetime.date
     config: ScoringConfig
     role: str | None = None
+    env: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen

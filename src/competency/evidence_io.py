@@ -62,12 +62,14 @@ class EvidenceReader:
         resolver: Resolver,
         checks: Sequence[EvidenceCheck] = (),
         roles: frozenset[str] = frozenset(),
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.converter = converter
         self.kinds = kinds
         self.resolver = resolver
         self.checks = checks
         self.roles = roles
+        self.env: Mapping[str, str] = {} if env is None else env
 
     def validate(self, data: object, as_of: datetime.date, source: str = "") -> Validation:
         """Validate a parsed document; never raises for bad input."""
@@ -96,7 +98,7 @@ class EvidenceReader:
             if item is not None:
                 items.append((index, item))
         problems.extend(_duplicate_ids(raw_items))
-        context = CheckContext(resolver, as_of)
+        context = CheckContext(resolver, as_of, self.env)
         for index, item in items:
             problems.extend(_located(self._check_item(item, context), f"evidence[{index}]"))
         scope_ok = isinstance(scope, list) and all(isinstance(f, str) for f in scope)

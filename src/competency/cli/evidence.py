@@ -115,6 +115,8 @@ def score_command(
     if bad and output:
         # A partial report would look complete: write nothing and leave any existing file alone.
         raise InvalidInputFailure(f"{bad} invalid file{'s' if bad != 1 else ''}: {output} was not written")
+    if not cards:
+        raise InvalidInputFailure(f"{bad} invalid file{'s' if bad != 1 else ''}: nothing to score")
     text = engine.export(engine.score_report(cards, as_of), fmt)
     if output:
         from ..atomic import write_atomically

@@ -95,7 +95,7 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _optional_rank(_instance: object, attribute: attrs.Attribute, value: object) -> None:
+def _optional_rank(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         return
     if not _is_int(value):
@@ -136,12 +136,12 @@ def _freeze_answers(value: Mapping[str, Answer] | Iterable[tuple[str, Answer]]) 
     return MappingProxyType(frozen_answers)
 
 
-def _non_empty_str(_instance: object, attribute: attrs.Attribute, value: object) -> None:
+def _non_empty_str(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value:
         raise ValueError(f"{attribute.name} must be a non-empty string, not {value!r}")
 
 
-def _known_group(_instance: object, _attribute: attrs.Attribute, value: object) -> None:
+def _known_group(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
     if value not in GROUPS:
         raise ValueError(f"unknown rater group {value!r}; expected one of {', '.join(GROUPS)}")
 
@@ -170,7 +170,7 @@ def _complete_thresholds(value: Mapping[str, int]) -> Mapping[str, int]:
     return MappingProxyType(merged)
 
 
-def _valid_thresholds(_instance: object, _attribute: attrs.Attribute, value: Mapping[str, int]) -> None:
+def _valid_thresholds(_instance: object, _attribute: attrs.Attribute[Any], value: Mapping[str, int]) -> None:
     for group in GROUPS:
         threshold = value[group]
         if not _is_int(threshold):
@@ -184,7 +184,7 @@ def _valid_thresholds(_instance: object, _attribute: attrs.Attribute, value: Map
 
 
 def _number_at_least(minimum: int, *, optional: bool = False) -> Any:
-    def check(_instance: object, attribute: attrs.Attribute, value: object) -> None:
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None and optional:
             return
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -196,7 +196,7 @@ def _number_at_least(minimum: int, *, optional: bool = False) -> Any:
 
 
 def _int_at_least(minimum: int) -> Any:
-    def check(_instance: object, attribute: attrs.Attribute, value: object) -> None:
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not _is_int(value):
             raise TypeError(f"{attribute.name} must be an integer, not {value!r}")
         if value < minimum:  # type: ignore[operator]

@@ -113,7 +113,7 @@ class Feedback360(EvidenceItem):
         if self.gap_threshold is not None and self.gap_threshold < 0:
             yield Problem(f"{self.gap_threshold:g} is negative: a gap threshold is 0 or more", "gap_threshold")
         try:
-            environment_thresholds()
+            environment_thresholds(context.env)
         except ConfigurationError as exc:
             yield Problem(str(exc))
         if not self.raters:
@@ -252,7 +252,7 @@ class Feedback360(EvidenceItem):
                 if dim in dims and rank is not None:
                     targets[dim] = rank
         config = Config(
-            thresholds=self.effective_thresholds(),
+            thresholds=self.effective_thresholds(context.env),
             gap_threshold=self.gap_threshold,
             scale_points=scale.top,
         )
