@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import textwrap
 
@@ -49,6 +50,12 @@ def _para(text: str, indent: str = "", subsequent: str | None = None) -> None:
     click.echo(textwrap.fill(text, 80, initial_indent=indent, subsequent_indent=rest) if text else indent)
 
 
+def _iso(value: object) -> str:
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 @click.command("show")
 @click.argument("framework_id")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "toml"]), default="text", show_default=True)
@@ -62,7 +69,8 @@ def show_command(ctx: click.Context, framework_id: str, fmt: str) -> None:
     except ConfigurationError as exc:
         configuration_error(exc)
     if fmt == "json":
-        click.echo(json.dumps(framework_to_dict(framework), indent=2, ensure_ascii=False))
+        # ``extra`` metadata may hold TOML dates and times, which JSON writes as ISO 8601 strings.
+        click.echo(json.dumps(framework_to_dict(framework), indent=2, ensure_ascii=False, default=_iso))
         return
     if fmt == "toml":
         click.echo(dump_framework(framework), nl=False)

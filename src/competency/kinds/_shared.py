@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Sequence
 
-from ..evidence import CheckContext, ScoringContext
+import attrs
+
 from ..errors import Problem
+from ..evidence import CheckContext, EvidenceItem, ScoringContext
 from ..references import Resolved, UnresolvedReference
 
 
@@ -42,3 +45,21 @@ def require_text(text: str, field: str) -> Iterator[Problem]:
     """Free text that must say something."""
     if not text.strip():
         yield Problem("must not be empty", field)
+
+
+@attrs.frozen(kw_only=True)
+class DatedClaims(EvidenceItem):
+    """Base of kinds that carry one date and claim a list of competencies (reflection, attainment)."""
+
+    date: datetime.date
+    competencies: tuple[str, ...]
+
+    def reference_date(self) -> datetime.date:
+        return self.date
+
+    def dates(self) -> Iterator[tuple[str, datetime.date]]:
+        yield "date", self.date
+
+    def references(self) -> Iterator[tuple[str, str]]:
+        for index, reference in enumerate(self.competencies):
+            yield f"competencies[{index}]", reference

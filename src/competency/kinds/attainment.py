@@ -11,31 +11,19 @@ import attrs
 from ..errors import Problem
 from ..evidence import CheckContext, Contribution, EvidenceItem, LevelValue, ScoringContext
 from ..references import UnresolvedReference
-from ._shared import require_claims, require_text, resolved_claims
+from ._shared import DatedClaims, require_claims, require_text, resolved_claims
 
 
 @attrs.frozen(kw_only=True)
-class Attainment(EvidenceItem):
+class Attainment(DatedClaims):
     """A certificate or award. With a ``level`` it is an external judgement; without, development credit."""
 
     kind: ClassVar[str] = "attainment"
     summary: ClassVar[str] = "a certificate or award, optionally attesting a level"
 
-    date: datetime.date
     title: str
-    competencies: tuple[str, ...]
     awarded_by: str | None = None
     level: LevelValue | None = None
-
-    def reference_date(self) -> datetime.date:
-        return self.date
-
-    def dates(self) -> Iterator[tuple[str, datetime.date]]:
-        yield "date", self.date
-
-    def references(self) -> Iterator[tuple[str, str]]:
-        for index, reference in enumerate(self.competencies):
-            yield f"competencies[{index}]", reference
 
     def check(self, context: CheckContext) -> Iterator[Problem]:
         yield from require_text(self.title, "title")

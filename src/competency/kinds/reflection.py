@@ -10,30 +10,18 @@ import attrs
 
 from ..errors import Problem
 from ..evidence import CheckContext, Contribution, EvidenceItem, ScoringContext
-from ._shared import require_claims, require_text, resolved_claims
+from ._shared import DatedClaims, require_claims, require_text, resolved_claims
 
 
 @attrs.frozen(kw_only=True)
-class Reflection(EvidenceItem):
+class Reflection(DatedClaims):
     """A reflection on practice; it earns a little development credit, never a level by itself."""
 
     kind: ClassVar[str] = "reflection"
     summary: ClassVar[str] = "a written reflection on practice"
 
-    date: datetime.date
     text: str
-    competencies: tuple[str, ...]
     title: str | None = None
-
-    def reference_date(self) -> datetime.date:
-        return self.date
-
-    def dates(self) -> Iterator[tuple[str, datetime.date]]:
-        yield "date", self.date
-
-    def references(self) -> Iterator[tuple[str, str]]:
-        for index, reference in enumerate(self.competencies):
-            yield f"competencies[{index}]", reference
 
     def check(self, context: CheckContext) -> Iterator[Problem]:
         yield from require_text(self.text, "text")
