@@ -1,4 +1,4 @@
-"""Shared fixtures: hypothesis profiles, isolation from installed plugins, the engine and the CLI."""
+"""Shared fixtures (hypothesis profiles are in the repository's conftest.py): isolation from installed plugins, the engine and the CLI."""
 
 from __future__ import annotations
 
@@ -13,21 +13,9 @@ from typing import TYPE_CHECKING
 
 import click.testing
 import pytest
-from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
     from competency import Engine
-
-settings.register_profile(
-    "ci",
-    derandomize=True,
-    deadline=None,
-    max_examples=100,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile("dev", deadline=None, max_examples=1000)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_PLUGINS = Path(__file__).resolve().parent / "plugins"

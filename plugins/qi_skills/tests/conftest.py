@@ -1,11 +1,10 @@
-"""Fixtures for the qi-skills plugin's tests: hypothesis profiles, an engine with only this plugin,
+"""Fixtures for the qi-skills plugin's tests: an engine with only this plugin,
 the CLI, and builders of qi-project evidence."""
 
 from __future__ import annotations
 
 import copy
 import datetime
-import os
 import types
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -13,21 +12,7 @@ from typing import Any
 
 import click.testing
 import pytest
-from hypothesis import HealthCheck, settings
 
-# The core's tests/conftest.py registers the same profiles when the whole suite runs together.
-if "ci" not in settings._profiles:  # noqa: SLF001 - hypothesis has no public "is registered"
-    settings.register_profile(
-        "ci",
-        derandomize=True,
-        deadline=None,
-        max_examples=100,
-        print_blob=True,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
-if "dev" not in settings._profiles:  # noqa: SLF001
-    settings.register_profile("dev", deadline=None, max_examples=1000)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 PLUGIN = Path(__file__).resolve().parent.parent
 EXAMPLE = PLUGIN / "examples" / "practice-nurse-qi.toml"
