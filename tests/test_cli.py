@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import json
 import os
 import subprocess
@@ -416,3 +418,35 @@ def test_cli_does_not_mutate_examples(invoke: Any, examples: list[Path]) -> None
     invoke("score", "--as-of", AS_OF, *examples)
     invoke("validate", "--as-of", AS_OF, *examples)
     assert {p: p.read_bytes() for p in examples} == before
+
+
+def test_directory_search_skips_hidden_directories_and_project_files(invoke, repo, tmp_path, write) -> None:
+    example = (repo / "examples" / "receptionist.toml").read_text(encoding="utf-8")
+    write("people/receptionist.toml", example)
+    write("people/.venv/lib/junk.toml", "not = [valid")
+    write("people/pyproject.toml", "[project]\nname = 'x'\n")
+    result = invoke("validate", str(tmp_path / "people"), "--as-of", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    assert "1 file: 1 valid, 0 invalid" in result.output
+    assert "junk" not in result.output and "pyproject" not in result.output
+
+
+def test_show_of_an_unknown_framework_is_a_usage_error(invoke) -> None:
+    result = invoke("show", "no-such-framework")
+    assert result.exit_code == 2
+    assert "unknown framework 'no-such-framework'" in result.output
+
+
+def test_dates_from_dicts_must_be_written_in_full(engine) -> None:
+    validation = engine.validate(
+        {
+            "subject": {"id": "x"},
+            "evidence": [
+                {"id": "r", "kind": "reflection", "date": "20240201", "text": "t", "competencies": ["followership"]}
+            ],
+        },
+        as_of=datetime.date(2026, 11, 26),
+    )
+    assert [(p.path, p.message) for p in validation.errors] == [
+        ("evidence[0].date", 'expected a date (YYYY-MM-DD), got "20240201"')
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 import types
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
@@ -81,13 +82,16 @@ def _strict_bool(value: object, _: type) -> bool:
     return value
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _strict_date(value: object, _: type) -> datetime.date:
     # TOML has a native date; JSON (and dicts built from it) carry ISO strings.
     if isinstance(value, datetime.datetime):
         raise InvalidValue(f"expected a date (YYYY-MM-DD), got {describe(value)}")
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:

@@ -51,14 +51,22 @@ def configuration_error(exc: Exception) -> NoReturn:
     raise ConfigurationFailure(str(exc)) from None
 
 
+#: TOML files that are never evidence, skipped when a directory is searched.
+NOT_EVIDENCE = frozenset({"pyproject.toml", "Cargo.toml", "poetry.lock", "taplo.toml", ".taplo.toml"})
+
+
 def expand_paths(paths: Iterable[str]) -> Iterator[Path]:
-    """Files as given, and the ``*.toml`` files under directories (recursively, sorted)."""
+    """Files as given, and the ``*.toml`` files under directories (recursively, sorted), leaving
+    out hidden directories (``.git``, ``.venv``) and project files such as ``pyproject.toml``."""
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.toml") if p.is_file())
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        for found in sorted(path.rglob("*.toml")):
+            inside = found.relative_to(path).parts
+            if found.is_file() and found.name not in NOT_EVIDENCE and not any(p.startswith(".") for p in inside):
+                yield found
 
 
 def echo_problems(problems: Iterable[Problem]) -> None:

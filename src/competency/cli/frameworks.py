@@ -9,7 +9,7 @@ import textwrap
 import click
 
 from ..errors import ConfigurationError, InvalidInput
-from .context import InvalidInputFailure, configuration_error, echo_problems, engine_for, summary_line
+from .context import InvalidInputFailure, echo_problems, engine_for, summary_line
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 
@@ -66,8 +66,8 @@ def show_command(ctx: click.Context, framework_id: str, fmt: str) -> None:
 
     try:
         framework = engine_for(ctx).framework(framework_id)
-    except ConfigurationError as exc:
-        configuration_error(exc)
+    except ConfigurationError as exc:  # a bad argument, like score --framework: a usage error
+        raise click.BadParameter(str(exc), ctx, param_hint="'FRAMEWORK_ID'") from None
     if fmt == "json":
         # ``extra`` metadata may hold TOML dates and times, which JSON writes as ISO 8601 strings.
         click.echo(json.dumps(framework_to_dict(framework), indent=2, ensure_ascii=False, default=_iso))
