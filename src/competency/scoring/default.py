@@ -38,6 +38,21 @@ class _Direct:
     flags: tuple[str, ...]
 
 
+_NO_EVIDENCE = _Direct(None, None, (), 0, ("no-evidence",))
+
+# Tree order of each framework's competencies, computed once per framework object (frameworks are
+# immutable); keyed by id() with the framework kept alive, so an id is never reused.
+_WALKS: dict[int, tuple[Framework, tuple[str, ...]]] = {}
+
+
+def _walk_ids(framework: Framework) -> tuple[str, ...]:
+    cached = _WALKS.get(id(framework))
+    if cached is None or cached[0] is not framework:
+        cached = (framework, tuple(c.id for c, _ in framework.walk()))
+        _WALKS[id(framework)] = cached
+    return cached[1]
+
+
 class DefaultScorer:
     """Combines contributions per competency and rolls parents up from their children."""
 
@@ -84,11 +99,14 @@ class _FrameworkScoring:
         self.scale = framework.scale
         self.role = framework.role(context.role) if context.role else None
         self.results: dict[str, CompetencyResult] = {}
+        self._prefix = framework.qualified("")
+        self._recency_by_date: dict[object, float] = {}
 
     def result(self) -> FrameworkResult:
         for root in self.framework.roots:
             self._score(root, 0, frozenset())
-        ordered = tuple(self.results[c.id] for c, _ in self.framework.walk() if c.id in self.results)
+        results = self.results
+        ordered = tuple(results[i] for i in _walk_ids(self.framework) if i in results)
         notes: tuple[str, ...] = ()
         if self.context.role and self.role is None:
             notes = (f"this framework has no role profile {self.context.role!r}: no targets to compare with",)
@@ -105,31 +123,42 @@ class _FrameworkScoring:
     def _score(self, competency: Competency, depth: int, ancestors: frozenset[str]) -> CompetencyResult:
         direct = self._direct(competency)
         children = [c for c in self.framework.children(competency.id) if c.id not in ancestors]
-        basis, score, rank, trail, flags = "direct", direct.score, direct.rank, direct.evidence, list(direct.flags)
+        basis, score, rank, trail, flags = "direct", direct.score, direct.rank, direct.evidence, direct.flags
         if children:
-            child_results = [self._score(c, depth + 1, ancestors | {competency.id}) for c in children]
+            inner = ancestors | {competency.id}
+            child_results = [self._score(c, depth + 1, inner) for c in children]
             rolled = self._rollup(child_results)
             if rolled is not None and (rank is None or rolled[1] is not None and rolled[1] > rank):
                 basis, score, rank, trail = "rollup", rolled[0], rolled[1], rolled[2]
-                flags = [f for f in rolled[3]]
+                flags = tuple(rolled[3])
         if score is None:
             basis = "none"
-        result = self._with_target(
-            CompetencyResult(
-                id=competency.id,
-                title=competency.title,
-                depth=depth,
-                parent=competency.parent,
-                score=None if score is None else round(score, SCORE_DECIMALS),
-                level=self.scale.level(rank).id if rank else None,
-                level_label=self.scale.level(rank).label if rank else None,
-                rank=rank,
-                basis=basis,
-                evidence_count=len({e.id for e in trail}),
-                sources=direct.sources,
-                evidence=trail,
-                flags=tuple(sorted(set(flags))),
-            )
+        level = self.scale.levels[rank - 1] if rank else None
+        target = target_rank = gap = met = None
+        if self.role is not None and competency.id in self.role.targets:
+            target = self.role.targets[competency.id]
+            target_rank = self.scale.rank(target) or 0
+            achieved = rank or 0
+            gap = max(0, target_rank - achieved)
+            met = achieved >= target_rank
+        result = CompetencyResult(
+            id=competency.id,
+            title=competency.title,
+            depth=depth,
+            parent=competency.parent,
+            score=None if score is None else round(score, SCORE_DECIMALS),
+            level=level.id if level is not None else None,
+            level_label=level.label if level is not None else None,
+            rank=rank,
+            basis=basis,
+            evidence_count=len({e.id for e in trail}),
+            sources=direct.sources,
+            evidence=trail,
+            flags=tuple(sorted(set(flags))),
+            target=target,
+            target_rank=target_rank,
+            gap=gap,
+            met=met,
         )
         self.results[competency.id] = result
         return result
@@ -137,9 +166,9 @@ class _FrameworkScoring:
     def _direct(self, competency: Competency) -> _Direct:
         """Rules S1-S4: weighted mean of judgements, capped credit, minimum independent sources."""
         config = self.context.config
-        contributions = self.contributions.get(self.framework.qualified(competency.id), [])
+        contributions = self.contributions.get(self._prefix + competency.id)
         if not contributions:
-            return _Direct(None, None, (), 0, ("no-evidence",))
+            return _NO_EVIDENCE
         recency = {id(c): self._recency(c) for c in contributions}
         judgements = [c for c in contributions if c.value is not None]
         weights = [c.weight * recency[id(c)] for c in judgements]
@@ -170,9 +199,13 @@ class _FrameworkScoring:
         return _Direct(score, rank, tuple(sorted(trail, key=lambda e: e.id)), sources, tuple(flags))
 
     def _recency(self, contribution: Contribution) -> float:
-        if contribution.date is None:
+        date = contribution.date
+        if date is None:
             return 1.0
-        return self.context.config.recency_factor((self.context.as_of - contribution.date).days)
+        factor = self._recency_by_date.get(date)
+        if factor is None:
+            factor = self._recency_by_date[date] = self.context.config.recency_factor((self.context.as_of - date).days)
+        return factor
 
     def _rollup(self, children: list[CompetencyResult]) -> tuple[float, int | None, tuple[EvidenceWeight, ...], list[str]] | None:
         """Rule S6: the mean of the children's scores (no level counts 0), capped below proficient
@@ -197,20 +230,6 @@ class _FrameworkScoring:
                 trail[entry.id][1] += share * entry.credit
         weights = tuple(EvidenceWeight(k, round(v[0], 4), round(v[1], 4), "via children") for k, v in sorted(trail.items()))
         return score, rank, weights, flags
-
-    def _with_target(self, result: CompetencyResult) -> CompetencyResult:
-        if self.role is None or result.id not in self.role.targets:
-            return result
-        target = self.role.targets[result.id]
-        target_rank = self.scale.rank(target) or 0
-        achieved = result.rank or 0
-        return attrs.evolve(
-            result,
-            target=target,
-            target_rank=target_rank,
-            gap=max(0, target_rank - achieved),
-            met=achieved >= target_rank,
-        )
 
 
 def _trail(entries: Iterable[tuple[str, float, float, str]]) -> tuple[EvidenceWeight, ...]:
