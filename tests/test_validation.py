@@ -300,7 +300,7 @@ UNREADABLE: dict[str, tuple[str | bytes, str]] = {
     "an unterminated string": ('[subject]\nid = "x\n', "TOML syntax error at line 2, column"),
     "a duplicate key": ('[subject]\nid = "x"\nid = "y"\n', "TOML syntax error at line 3, column"),
     "binary junk": (bytes(range(256)) * 4, "is not UTF-8 text"),
-    "NUL bytes": (b'[subject]\nid = "x"\x00\x00\n', "is a binary file, not TOML text"),
+    "NUL bytes": (b'[subject]\nid = "x"\x00\x00\n', "is a binary file, not text"),
     "non-UTF-8 text": ('[subject]\nid = "x"\nname = "José"\n'.encode("latin-1"), "is not UTF-8 text (bad byte 0xe9 at line 3"),
     "an empty file": ("", "is empty"),
     "only whitespace and comments": ("\n  \n", "is empty"),

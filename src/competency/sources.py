@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +25,22 @@ def max_file_bytes() -> int:
 
 def read_text(path: Path, max_bytes: int | None = None) -> str:
     """The UTF-8 text of a file; :class:`InvalidInput` for a missing path, a folder, junk or excess."""
-    source = str(path)
     limit = max_file_bytes() if max_bytes is None else max_bytes
+    return decode(read_bytes(path, limit), str(path))
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of a file (``-`` is standard input); :class:`InvalidInput` for a
+    missing path, a folder, an unreadable file or one larger than the limit."""
+    source = str(path)
     try:
-        if path.is_dir():
+        if source == "-":
+            raw = sys.stdin.buffer.read(limit + 1)
+        elif path.is_dir():
             raise InvalidInput([Problem("is a directory, not a file")], source)
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
+        else:
+            with path.open("rb") as handle:
+                raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise InvalidInput([Problem("no such file")], source) from None
     except PermissionError:
@@ -39,7 +49,7 @@ def read_text(path: Path, max_bytes: int | None = None) -> str:
         raise InvalidInput([Problem(f"cannot be read ({exc.strerror or exc})")], source) from None
     if len(raw) > limit:
         raise InvalidInput([Problem(f"is larger than the limit of {limit} bytes (set {MAX_BYTES_ENV} to change it)")], source)
-    return decode(raw, source)
+    return raw
 
 
 def decode(raw: bytes, source: str = "") -> str:
@@ -53,7 +63,7 @@ def decode(raw: bytes, source: str = "") -> str:
             source,
         ) from None
     if "\x00" in text:
-        raise InvalidInput([Problem("is a binary file, not TOML text (it contains NUL bytes)")], source)
+        raise InvalidInput([Problem("is a binary file, not text (it contains NUL bytes)")], source)
     return text
 
 

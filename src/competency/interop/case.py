@@ -23,7 +23,7 @@ import attrs
 from ..errors import InvalidInput, Problem
 from ..framework import Framework
 from ..framework_io import check_framework, dump_framework, framework_from_dict
-from ..sources import MAX_BYTES_ENV
+from ..sources import MAX_BYTES_ENV, decode, read_bytes
 from ._case_common import CASE_NAMESPACE, DEFAULT_LAST_CHANGE, DEFAULT_SCALE
 from ._case_export import framework_to_package
 from ._case_import import framework_data
@@ -143,34 +143,9 @@ def _not_rfc4122(package: Mapping[str, Any]) -> list[Problem]:
 
 
 def _read(path: str | os.PathLike[str]) -> str:
-    import sys
-
-    source = str(path)
     raw_limit = os.environ.get(MAX_BYTES_ENV, "")
     limit = int(raw_limit) if raw_limit.isdigit() and int(raw_limit) > 0 else DEFAULT_MAX_PACKAGE_BYTES
-    try:
-        if source == "-":
-            raw = sys.stdin.buffer.read(limit + 1)
-        else:
-            file = Path(path)
-            if file.is_dir():
-                raise InvalidInput([Problem("is a directory, not a file")], source)
-            with file.open("rb") as handle:
-                raw = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InvalidInput([Problem("no such file")], source) from None
-    except PermissionError:
-        raise InvalidInput([Problem("permission denied")], source) from None
-    except OSError as exc:
-        raise InvalidInput([Problem(f"cannot be read ({exc.strerror or exc})")], source) from None
-    if len(raw) > limit:
-        raise InvalidInput([Problem(f"is larger than the limit of {limit} bytes (set {MAX_BYTES_ENV} to change it)")], source)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        message = f"is not UTF-8 text (bad byte 0x{raw[exc.start]:02x} at line {line}, byte offset {exc.start})"
-        raise InvalidInput([Problem(message)], source) from None
+    return decode(read_bytes(Path(path), limit), str(path))
 
 
 def _parse(text: str, source: str) -> object:
