@@ -170,6 +170,42 @@ def test_rater_order_never_matters(data: st.DataObject) -> None:
     assert_same(outputs(document), example_baseline())
 
 
+def scores(document: dict[str, Any]) -> tuple[Any, Any]:
+    """What the scorer makes of a document: every framework's results (scores, levels, sources, flags,
+    evidence trails) and every item's contributions."""
+    from competency import ScoringConfig, ScoringContext
+
+    evidence = ENGINE.load_evidence(document, as_of=AS_OF, name=NAME)
+    card = ENGINE.score(evidence, as_of=AS_OF)
+    context = ScoringContext(ENGINE.resolver, AS_OF, ScoringConfig(), evidence.subject.role)
+    return card.frameworks, [tuple(item.contributions(context)) for item in evidence.evidence]
+
+
+@functools.cache
+def example_scores() -> tuple[Any, Any]:
+    return scores(example_document())
+
+
+@given(drop=st.booleans(), data=st.data())
+def test_the_360s_self_rating_never_changes_a_score(drop: bool, data: st.DataObject) -> None:
+    # The self rating feeds the blind-spot analysis only (docs/360-format.md): whatever the subject says
+    # of themselves in a 360, or if they say nothing at all, every score and contribution is unchanged.
+    document = example_document()
+    raters = document["evidence"][0]["raters"]
+    assert raters[0]["group"] == "self"
+    if drop:
+        del raters[0]
+    else:
+        for key in ("ratings", "importance", "comments"):
+            raters[0].pop(key, None)
+        raters[0].update(data.draw(hidden_answers(), label="self"))
+    frameworks, contributions = example_scores()
+    # Not vacuous: the example's 360 gives every dimension judgements, and no self source among them.
+    assert {c.competency.split(":")[1] for c in contributions[0]} == set(DIMENSIONS)
+    assert all(c.source.startswith("360:hlm-360-2026:") for c in contributions[0])
+    assert scores(document) == (frameworks, contributions)
+
+
 def test_no_rater_id_is_ever_published() -> None:
     found = example_baseline()
     for name, text in found.items():

@@ -193,18 +193,30 @@ def test_small_360_radar_data_needs_no_recomputing(invoke: Callable[..., Any], s
 
 
 def test_small_360_feeds_the_scorer(invoke: Callable[..., Any], small: Path) -> None:
-    card = score_json(invoke, small)["scorecards"][0]
-    (framework,) = card["frameworks"]
+    report = score_json(invoke, small)
+    (framework,) = report["scorecards"][0]["frameworks"]
+    shown = analysis_of(report)["data"]
     results = {c["id"]: c for c in framework["competencies"]}
-    # ISP: (2.0 x 2.5 + 0.5 x 4) / 2.5 = 2.8; two sources (360:small-360 and rater:self).
+    # One judgement per shown non-self group, each worth 2.0 x its share of the answers; self gives none.
+    # ISP: line manager {3} (n 1) and peers {2, 3, 2} (n 3, mean 7/3); 4 answers, so weights
+    # 2.0 x 1/4 = 0.5 and 2.0 x 3/4 = 1.5. Score (0.5 x 3 + 1.5 x 7/3) / 2.0 = (1.5 + 3.5) / 2 = 2.5,
+    # the all-others mean; 2.5 rounds up to Strong, the 360's own level. Two sources: the two groups.
     isp = results["inspiring-shared-purpose"]
-    assert (isp["score"], isp["level"], isp["sources"], isp["flags"]) == (2.8, "strong", 2, [])
-    assert isp["evidence"] == [{"id": "small-360", "weight": 1.0, "credit": 0.0, "note": "360: all others 2.50 (n 4), self Exemplary"}]
-    # LWC: (2.0 x 3.5 + 0.5 x 2) / 2.5 = 3.2.
-    assert (results["leading-with-care"]["score"], results["leading-with-care"]["level"]) == (3.2, "strong")
-    # EI: the others' mean alone is one source: a score, but insufficient evidence for a level.
+    assert (isp["score"], isp["level"], isp["sources"], isp["flags"]) == (2.5, "strong", 2, [])
+    assert dimension(shown, "inspiring-shared-purpose")["level_label"] == "Strong"
+    assert isp["evidence"] == [
+        {"id": "small-360", "weight": 1.0, "credit": 0.0, "note": "360: all others 2.50 (n 4; line manager, peers)"}
+    ]
+    # LWC: line manager {3}, peers {4, 4, 3} (mean 11/3): (0.5 x 3 + 1.5 x 11/3) / 2.0 = (1.5 + 5.5) / 2 = 3.5,
+    # Exemplary (3.5 rounds up), as the 360 shows; the self rating 2 no longer pulls it down (it was 3.2).
+    lwc = results["leading-with-care"]
+    assert (lwc["score"], lwc["level"], lwc["sources"]) == (3.5, "exemplary", 2)
+    assert dimension(shown, "leading-with-care")["level_label"] == "Exemplary"
+    # EI: the peer cell is suppressed, so only the line manager's {2} is published: weight 2.0 x 1/1,
+    # score 2.0, one source: a score, but insufficient evidence for a level.
     ei = results["evaluating-information"]
     assert (ei["score"], ei["level"], ei["sources"], ei["flags"]) == (2.0, None, 1, ["insufficient-evidence"])
+    assert ei["evidence"][0]["note"] == "360: all others 2.00 (n 1; line manager)"
     assert results["connecting-our-service"]["flags"] == ["no-evidence"]
 
 
@@ -213,14 +225,26 @@ def test_small_360_contributions(engine: Any, small: Path, nd: Any) -> None:
 
     evidence = engine.load_evidence(small, as_of=datetime.date(2026, 5, 1))
     context = ScoringContext(engine.resolver, datetime.date(2026, 5, 1), ScoringConfig(), "gp")
-    found = sorted((c.competency, c.source, c.value, c.weight) for c in evidence.evidence[0].contributions(context))
+    contributions = tuple(evidence.evidence[0].contributions(context))
+    found = sorted((c.competency, c.source, c.value, c.weight) for c in contributions)
+    # Hand-computed from SMALL (direct reports hidden, self never contributes):
+    # EI:  line manager {2} only (peer cell suppressed): value 2, weight 2.0 x 1/1 = 2.0.
+    # ISP: line manager {3}, weight 2.0 x 1/4 = 0.5; peers {2, 3, 2} = 7/3, weight 2.0 x 3/4 = 1.5.
+    # LWC: line manager {3}, weight 0.5; peers {4, 4, 3} = 11/3, weight 1.5.
     assert found == [
-        (f"{nd.HLM}:evaluating-information", "360:small-360", 2.0, 2.0),
-        (f"{nd.HLM}:inspiring-shared-purpose", "360:small-360", 2.5, 2.0),
-        (f"{nd.HLM}:inspiring-shared-purpose", "rater:self", 4.0, 0.5),
-        (f"{nd.HLM}:leading-with-care", "360:small-360", 3.5, 2.0),
-        (f"{nd.HLM}:leading-with-care", "rater:self", 2.0, 0.5),
+        (f"{nd.HLM}:evaluating-information", "360:small-360:line-manager", 2.0, 2.0),
+        (f"{nd.HLM}:inspiring-shared-purpose", "360:small-360:line-manager", 3.0, 0.5),
+        (f"{nd.HLM}:inspiring-shared-purpose", "360:small-360:peer", pytest.approx(7 / 3), 1.5),
+        (f"{nd.HLM}:leading-with-care", "360:small-360:line-manager", 3.0, 0.5),
+        (f"{nd.HLM}:leading-with-care", "360:small-360:peer", pytest.approx(11 / 3), 1.5),
     ]
+    # Per dimension the weights sum to 2.0 and the weighted mean is the published all-others mean:
+    # EI 2.0; ISP (1.5 + 3.5) / 2 = 2.5; LWC (1.5 + 5.5) / 2 = 3.5.
+    for dim, others_mean in (("evaluating-information", 2.0), ("inspiring-shared-purpose", 2.5), ("leading-with-care", 3.5)):
+        mine = [c for c in contributions if c.competency == f"{nd.HLM}:{dim}"]
+        assert sum(c.weight for c in mine) == pytest.approx(2.0)
+        assert sum(c.weight * c.value for c in mine) / 2.0 == pytest.approx(others_mean)
+        assert all(c.evidence == "small-360" and c.date == datetime.date(2026, 5, 1) for c in mine)
 
 
 def test_small_360_text(invoke: Callable[..., Any], small: Path) -> None:
@@ -420,14 +444,33 @@ def test_self_assessment_by_hand(engine: Any, nd: Any) -> None:
     assert all(len(line) <= 80 for line in analysis.summary)
 
 
-def test_a_self_assessment_and_a_360_self_rating_are_one_source(engine: Any, nd: Any) -> None:
+def test_the_360s_groups_are_sources_and_a_self_assessment_is_another(engine: Any, nd: Any) -> None:
     three = nd.three_sixty(
         nd.rater("s", "self", {"sharing-the-vision": 4}),
         *(nd.rater(f"p{i}", "peer", {"sharing-the-vision": 2}) for i in range(3)),
     )
     item = {"id": "sa", "kind": "self-assessment", "date": datetime.date(2026, 5, 1), "performance": {"sharing-the-vision": 4}}
-    card = engine.score(engine.load_evidence(nd.document(three, item), as_of=nd.AS_OF), as_of=datetime.date(2026, 5, 1))
-    result = card.frameworks[0].result("sharing-the-vision")
-    # Sources: 360:hlm-360 and rater:self; value (2 x 2 + 0.5 x 4 + 0.5 x 4) / 3 = 8 / 3.
-    assert result.sources == 2
-    assert result.score == 2.67
+    as_of = datetime.date(2026, 5, 1)  # both items are dated today: recency 1 for all
+
+    def scored(*items: dict[str, Any]) -> Any:
+        card = engine.score(engine.load_evidence(nd.document(*items), as_of=nd.AS_OF), as_of=as_of)
+        return card.frameworks[0].result("sharing-the-vision")
+
+    # The 360 alone: the peers {2, 2, 2} are its only shown group, one judgement of 2 with weight
+    # 2.0 x 3/3 = 2.0 and one source (360:hlm-360:peer); the self rating 4 adds neither value nor source.
+    alone = scored(three)
+    assert (alone.score, alone.level, alone.sources) == (2.0, None, 1)
+    assert alone.flags == ("insufficient-evidence",)
+    # With the self-assessment: a second source, rater:self, value 4, weight 0.5.
+    # (2.0 x 2 + 0.5 x 4) / (2.0 + 0.5) = 6 / 2.5 = 2.4: Proficient. (Were the 360's self rating counted
+    # too, it would be (4 + 2 + 2) / 3 = 2.67, Strong.)
+    both = scored(three, item)
+    assert (both.score, both.level, both.sources, both.flags) == (2.4, "proficient", 2, ())
+    # A line manager's {3} makes the 360 two sources of its own: answers 4, so line manager 2.0 x 1/4 = 0.5
+    # and peers 2.0 x 3/4 = 1.5; with the self-assessment (0.5 x 3 + 1.5 x 2 + 0.5 x 4) / 2.5 = 6.5 / 2.5 = 2.6.
+    managed = nd.three_sixty(*three["raters"], nd.rater("m", "line-manager", {"sharing-the-vision": 3}))
+    result = scored(managed, item)
+    assert (result.score, result.level, result.sources) == (2.6, "strong", 3)
+    # Without the self-assessment: (0.5 x 3 + 1.5 x 2) / 2.0 = 2.25, the pooled mean (3 + 2 + 2 + 2) / 4.
+    result = scored(managed)
+    assert (result.score, result.level, result.sources, result.flags) == (2.25, "proficient", 2, ())

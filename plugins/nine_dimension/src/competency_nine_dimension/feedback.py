@@ -47,7 +47,7 @@ from .dimensions import (
     threshold_floor_message,
 )
 from .figures import feedback_charts, feedback_tables
-from .text import feedback_lines, number
+from .text import GROUP_NAMES, feedback_lines, number
 
 if TYPE_CHECKING:
     from competency import Framework, Scale
@@ -158,10 +158,13 @@ class Feedback360(EvidenceItem):
         yield from text_problems(rater.comments, f"{path}.comments")
 
     def contributions(self, context: ScoringContext) -> Iterator[Contribution]:
-        """Per dimension, the published all-others mean (one judgement) and the self rating.
+        """Per dimension, the published "all others" figure, as one judgement per published group.
 
-        Read from the published report only, so no contribution can depend on a hidden group; nothing
-        at all when the report has too few raters.
+        Each shown non-self group's mean is weighted by its share of the answers, so the weighted mean
+        the scorer takes is exactly the pooled all-others mean the report shows, and every shown group
+        counts as an independent source. Only published cells are read, so no contribution can depend
+        on a hidden group; nothing at all when the report has too few raters. The self rating is the
+        subject's own view: it feeds the blind-spot analysis, never the level.
         """
         built = self.report(context)
         if built is None:
@@ -169,26 +172,26 @@ class Feedback360(EvidenceItem):
         framework, report = built
         if report.status != STATUS_OK:
             return
-        self_weight = context.config.rater_weights.get("self", SELF_WEIGHT)
-        labels = [level.label for level in framework.scale.levels]
-        for published in report.to_dict()["dimensions"]:
-            competency = framework.qualified(published["id"])
-            others, self_rank = published["others"], published["self"]
-            parts = []
-            if others["mean"] is not None:
-                parts.append(f"all others {number(others['mean'])} (n {others['n']})")
-            if self_rank is not None:
-                parts.append(f"self {labels[self_rank - 1]}")
-            note = "360: " + ", ".join(parts)
-            if others["mean"] is not None:
+        published = {d["id"]: d for d in report.to_dict()["dimensions"]}
+        for dimension in report.dimensions:
+            cells = [
+                cell for cell in dimension.groups
+                if cell.group != "self" and not cell.suppressed and cell.stats.mean is not None and cell.stats.n
+            ]
+            answers = sum(cell.stats.n for cell in cells)
+            if not answers or dimension.others.mean is None:
+                continue
+            shown = ", ".join(GROUP_NAMES.get(cell.group, cell.group) for cell in cells)
+            note = f"360: all others {number(published[dimension.id]['others']['mean'])} (n {answers}; {shown})"
+            for cell in cells:
                 yield Contribution(
-                    competency=competency, evidence=self.id, source=f"360:{self.id}", date=self.date,
-                    value=float(others["mean"]), weight=OTHERS_WEIGHT, note=note,
-                )
-            if self_rank is not None:
-                yield Contribution(
-                    competency=competency, evidence=self.id, source=SELF_SOURCE, date=self.date,
-                    value=float(self_rank), weight=self_weight, note=note,
+                    competency=framework.qualified(dimension.id),
+                    evidence=self.id,
+                    source=f"360:{self.id}:{cell.group}",
+                    date=self.date,
+                    value=float(cell.stats.mean),  # type: ignore[arg-type]
+                    weight=OTHERS_WEIGHT * cell.stats.n / answers,
+                    note=note,
                 )
 
     def analyse(self, context: ScoringContext) -> Analysis | None:
