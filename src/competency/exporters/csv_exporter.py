@@ -46,8 +46,8 @@ COLUMNS = (
 )
 
 #: A cell starting with one of these is read as a formula (or a formula after a control character)
-#: by Excel, LibreOffice or Google Sheets: OWASP, "CSV Injection".
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: by Excel, LibreOffice or Google Sheets: OWASP, "CSV Injection" (full-width forms and a newline too).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 #: Lists inside a cell (evidence ids, flags) are joined with this.
 LIST_SEPARATOR = "; "
