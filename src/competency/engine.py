@@ -155,6 +155,10 @@ class Engine:
 
     def scorers(self) -> dict[str, Scorer]:
         """The registered scorers by name."""
+        return dict(self._scorers)
+
+    @cached_property
+    def _scorers(self) -> dict[str, Scorer]:
         return {k: p.value for k, p in sorted(self._provided("register_scorers").items())}
 
     def exporters(self) -> dict[str, Exporter]:
@@ -253,12 +257,21 @@ class Engine:
         as_of = as_of or datetime.date.today()
         chosen = self._frameworks_for(evidence, framework)
         role = role if role is not None else evidence.subject.role
-        scorers = self.scorers()
+        scorers = self._scorers
         if scorer not in scorers:
             raise ConfigurationError(f"unknown scorer {scorer!r} (available: {', '.join(scorers)})")
-        resolver = self.resolver.restricted(evidence.frameworks) if evidence.frameworks else self.resolver
+        resolver = self._restricted(evidence.frameworks) if evidence.frameworks else self.resolver
         context = ScoringContext(resolver, as_of, config or ScoringConfig(), role, self._env)
         return scorers[scorer].score(evidence, chosen, context)
+
+    def _restricted(self, framework_ids: tuple[str, ...]) -> Resolver:
+        # Kept per scope, so that each resolver's memory of references lasts across files.
+        key = tuple(sorted(set(framework_ids)))
+        cache = self.__dict__.setdefault("_restricted_resolvers", {})
+        if key not in cache:
+            cache[key] = self.resolver.restricted(key)
+        resolver: Resolver = cache[key]
+        return resolver
 
     def _frameworks_for(self, evidence: EvidenceFile, requested: str | Sequence[str] | None) -> tuple[Framework, ...]:
         if requested is not None:

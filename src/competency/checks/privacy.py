@@ -8,6 +8,7 @@ warning itself does not copy the identifier into logs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -44,8 +45,13 @@ def valid_nhs_number(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+_MAY_IDENTIFY = re.compile(r"[0-9@]")
+
+
 def findings(text: str) -> Iterator[tuple[str, int]]:
     """What in ``text`` looks patient-identifiable: (what, character offset)."""
+    if not _MAY_IDENTIFY.search(text):  # every pattern needs a digit or an @: most prose is skipped
+        return
     for match in _IDENTIFIERS.finditer(text):
         kind = match.lastgroup or ""
         if kind == "nhs" and not valid_nhs_number(re.sub(r"[ -]", "", match.group())):
@@ -57,12 +63,17 @@ def findings(text: str) -> Iterator[tuple[str, int]]:
         yield _WHAT[kind], match.start()
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in attrs.fields(cls))
+
+
 def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield path, value
     elif attrs.has(type(value)):
-        for field in attrs.fields(type(value)):  # type: ignore[arg-type]
-            yield from _texts(getattr(value, field.name), f"{path}.{field.name}")
+        for name in _field_names(type(value)):  # type: ignore[arg-type]
+            yield from _texts(getattr(value, name), f"{path}.{name}")
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             yield from _texts(item, f"{path}[{index}]")

@@ -57,6 +57,8 @@ Group = Literal["self", "line-manager", "peer", "direct-report", "other"]
 #: The weight of the published "all others" mean as a judgement in the default scorer: a pooled view of
 #: several colleagues counts for more than one rater (a supervisor's rating weighs 1.5, docs/scoring.md S1).
 OTHERS_WEIGHT = 2.0
+#: (item, context) -> report, for the few most recent items (see Feedback360.report).
+_RECENT_REPORTS: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
 #: The weight of a self rating when the scorer's settings name none (its ``rater_weights["self"]``).
 SELF_WEIGHT = 0.5
 #: The source of self judgements: the same as a self ``rating``, so the subject counts as one source.
@@ -240,7 +242,23 @@ class Feedback360(EvidenceItem):
         return tuple(out)
 
     def report(self, context: ScoringContext) -> tuple[Framework, Report] | None:
-        """The aggregated, anonymity-enforcing report (None if the model is not in scope)."""
+        """The aggregated, anonymity-enforcing report (None if the model is not in scope).
+
+        The scorer asks for it twice (contributions, then analysis) with the same item and context;
+        aggregation in exact arithmetic is the costly part, so the last few answers are kept.
+        """
+        key = (id(self), id(context))
+        hit = _RECENT_REPORTS.get(key)
+        if hit is not None and hit[0] is self and hit[1] is context:
+            cached: tuple[Framework, Report] | None = hit[2]
+            return cached
+        built = self._build_report(context)
+        _RECENT_REPORTS[key] = (self, context, built)  # holding both keeps their ids from being reused
+        while len(_RECENT_REPORTS) > 16:
+            _RECENT_REPORTS.pop(next(iter(_RECENT_REPORTS)))
+        return built
+
+    def _build_report(self, context: ScoringContext) -> tuple[Framework, Report] | None:
         framework = framework_of(context)
         if framework is None:
             return None
