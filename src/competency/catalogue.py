@@ -29,7 +29,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
-import tomli
 from cattrs.errors import AttributeValidationNote, ClassValidationError, ForbiddenExtraKeysError
 
 from .errors import InvalidInput, PluginConflict, Problem
@@ -37,6 +36,7 @@ from .framework import QUALIFIER, Framework
 from .framework_io import FRAMEWORK_ID, ITEM_ID
 from .kinds.activity import ActivityType
 from .references import Resolver, UnresolvedReference
+from .search_path import search_dirs
 from .sources import read_toml
 from .structuring import InvalidValue, describe, make_converter, structure
 
@@ -333,33 +333,11 @@ def validate_catalogue(catalogue: Catalogue, frameworks: Sequence[Framework], so
 # -- finding catalogues ---------------------------------------------------------------------------------
 
 
-def pyproject_catalogue_dirs(start: Path) -> list[Path]:
-    """The directories named by ``[tool.competency] catalogues`` in the nearest pyproject.toml at or
-    above ``start`` (relative names are taken from that file's directory)."""
-    for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = tomli.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError):
-                return []
-            names = data.get("tool", {}).get("competency", {}).get(PYPROJECT_KEY, [])
-            if isinstance(names, str):
-                names = [names]
-            return [folder / n for n in names if isinstance(n, str)]
-    return []
-
-
 def catalogue_dirs(
     *, cwd: Path | None = None, env: Mapping[str, str] | None = None, use_pyproject: bool = True
 ) -> list[Path]:
     """The catalogue search path in order: pyproject.toml, then ``COMPETENCY_CATALOGUES_PATH``."""
-    env = os.environ if env is None else env
-    dirs: list[Path] = []
-    if use_pyproject:
-        dirs.extend(pyproject_catalogue_dirs((cwd or Path.cwd()).resolve()))
-    dirs.extend(Path(p) for p in env.get(CATALOGUES_PATH_ENV, "").split(os.pathsep) if p)
-    return list(dict.fromkeys(d.resolve() for d in dirs))
+    return search_dirs(PYPROJECT_KEY, CATALOGUES_PATH_ENV, cwd=cwd, env=env, use_pyproject=use_pyproject)
 
 
 def _files_in(folder: Path) -> list[Path]:

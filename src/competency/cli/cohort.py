@@ -11,7 +11,7 @@ from typing import IO, Any
 
 import click
 
-from .context import DATE, InvalidInputFailure, configuration_error, echo_problems
+from .context import DATE, InvalidInputFailure, check_frameworks_and_role, configuration_error, echo_problems
 
 FORMATS = ("text", "json", "csv", "html", "markdown", "jsonl")
 # The defaults of competency.cohort, repeated so that `competency --help` need not import it (and
@@ -72,7 +72,7 @@ def cohort_command(
     spec = EngineSpec(frameworks_dirs=root.obj.get("frameworks_dirs", ()))
     engine = spec.build(warn=_warn)
     try:
-        _check_options(ctx, engine, frameworks, role)
+        check_frameworks_and_role(ctx, engine, frameworks, role)
     except ConfigurationError as exc:
         configuration_error(exc)
     as_of = as_of or datetime.date.today()
@@ -115,17 +115,6 @@ def _warn(message: str) -> None:
     from ..exporters.text_exporter import terminal_safe
 
     click.echo(f"competency: warning: {terminal_safe(message)}", err=True)
-
-
-def _check_options(ctx: click.Context, engine: Any, frameworks: tuple[str, ...], role: str | None) -> None:
-    known = {f.id for f in engine.frameworks()}
-    for name in frameworks:
-        if name not in known:
-            raise click.BadParameter(f"{name!r} is not a framework (available: {', '.join(sorted(known)) or 'none'})", ctx, param_hint="'--framework'")
-    if role is not None:
-        roles = {r.id for f in engine.frameworks() for r in f.roles}
-        if role not in roles:
-            raise click.BadParameter(f"{role!r} is not a role of any framework (roles: {', '.join(sorted(roles))})", ctx, param_hint="'--role'")
 
 
 def _is_terminal(stream: IO[str]) -> bool:

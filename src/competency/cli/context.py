@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from ..errors import EXIT_CONFIGURATION, EXIT_INVALID_INPUT
+from ..errors import EXIT_CONFIGURATION, EXIT_INVALID_INPUT, ConfigurationError
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -100,3 +100,18 @@ def summary_line(total: int, bad: int, noun: str = "file") -> str:
     """``3 files: 2 valid, 1 invalid``."""
     plural = "s" if total != 1 else ""
     return f"{total} {noun}{plural}: {total - bad} valid, {bad} invalid"
+
+
+def check_frameworks_and_role(ctx: click.Context, engine: Engine, frameworks: Iterable[str], role: str | None) -> None:
+    """Usage errors (exit 2) for a ``--framework`` or ``--role`` that no available framework knows."""
+    try:
+        known = {f.id for f in engine.frameworks()}
+        roles = {r.id for f in engine.frameworks() for r in f.roles}
+    except ConfigurationError as exc:
+        configuration_error(exc)
+    for name in frameworks:
+        if name not in known:
+            available = ", ".join(sorted(known)) or "none"
+            raise click.BadParameter(f"{name!r} is not a framework (available: {available})", ctx, param_hint="'--framework'")
+    if role is not None and role not in roles:
+        raise click.BadParameter(f"{role!r} is not a role of any framework (roles: {', '.join(sorted(roles))})", ctx, param_hint="'--role'")

@@ -12,6 +12,7 @@ import click
 from ..errors import ConfigurationError, InvalidInput
 from .context import (
     DATE,
+    check_frameworks_and_role,
     InvalidInputFailure,
     configuration_error,
     echo_problems,
@@ -139,11 +140,4 @@ def _check_options(ctx: click.Context, engine: object, fmt: str, scorer: str, fr
         raise click.BadParameter(f"{fmt!r} is not a format (available: {', '.join(engine.exporters())})", ctx, param_hint="'--format'")
     if scorer not in engine.scorers():
         raise click.BadParameter(f"{scorer!r} is not a scorer (available: {', '.join(engine.scorers())})", ctx, param_hint="'--scorer'")
-    known = {f.id for f in engine.frameworks()}
-    for name in frameworks:
-        if name not in known:
-            raise click.BadParameter(f"{name!r} is not a framework (available: {', '.join(sorted(known)) or 'none'})", ctx, param_hint="'--framework'")
-    if role is not None:
-        roles = {r.id for f in engine.frameworks() for r in f.roles}
-        if role not in roles:
-            raise click.BadParameter(f"{role!r} is not a role of any framework (roles: {', '.join(sorted(roles))})", ctx, param_hint="'--role'")
+    check_frameworks_and_role(ctx, engine, frameworks, role)

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import ConfigurationError, InvalidInput
-from .context import DATE, InvalidInputFailure, configuration_error, echo_problems, engine_for
+from .context import (
+    DATE,
+    InvalidInputFailure,
+    check_frameworks_and_role,
+    configuration_error,
+    echo_problems,
+    engine_for,
+)
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -106,16 +113,7 @@ def _formats(engine: Engine) -> list[str]:
 
 
 def _check_options(ctx: click.Context, engine: Engine, fmt: str, frameworks: tuple[str, ...], role: str | None) -> None:
-    try:
-        formats = _formats(engine)
-        known = {f.id for f in engine.frameworks()}
-        roles = {r.id for f in engine.frameworks() for r in f.roles}
-    except ConfigurationError as exc:
-        configuration_error(exc)
+    check_frameworks_and_role(ctx, engine, frameworks, role)
+    formats = _formats(engine)
     if fmt not in formats:
         raise click.BadParameter(f"{fmt!r} is not a format (available: {', '.join(formats)})", ctx, param_hint="'--format'")
-    for name in frameworks:
-        if name not in known:
-            raise click.BadParameter(f"{name!r} is not a framework (available: {', '.join(sorted(known)) or 'none'})", ctx, param_hint="'--framework'")
-    if role is not None and role not in roles:
-        raise click.BadParameter(f"{role!r} is not a role of any framework (roles: {', '.join(sorted(roles))})", ctx, param_hint="'--role'")
