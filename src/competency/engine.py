@@ -255,12 +255,12 @@ class Engine:
         (default: today) is the date recency is measured from and is shown in the result.
         """
         as_of = as_of or datetime.date.today()
-        chosen = self._frameworks_for(evidence, framework)
+        resolver = self._restricted(evidence.frameworks) if evidence.frameworks else self.resolver
+        chosen = self._frameworks_for(evidence, framework, resolver)
         role = role if role is not None else evidence.subject.role
         scorers = self._scorers
         if scorer not in scorers:
             raise ConfigurationError(f"unknown scorer {scorer!r} (available: {', '.join(scorers)})")
-        resolver = self._restricted(evidence.frameworks) if evidence.frameworks else self.resolver
         context = ScoringContext(resolver, as_of, config or ScoringConfig(), role, self._env)
         return scorers[scorer].score(evidence, chosen, context)
 
@@ -273,7 +273,9 @@ class Engine:
         resolver: Resolver = cache[key]
         return resolver
 
-    def _frameworks_for(self, evidence: EvidenceFile, requested: str | Sequence[str] | None) -> tuple[Framework, ...]:
+    def _frameworks_for(
+        self, evidence: EvidenceFile, requested: str | Sequence[str] | None, resolver: Resolver
+    ) -> tuple[Framework, ...]:
         if requested is not None:
             names = [requested] if isinstance(requested, str) else list(requested)
             return tuple(self.framework(n) for n in names)
@@ -281,9 +283,10 @@ class Engine:
         for item in evidence.evidence:
             for _, reference in item.references():
                 try:
-                    referenced.add(self.resolver.resolve(reference).framework.id)
+                    referenced.add(resolver.resolve(reference).framework.id)
                 except UnresolvedReference:
                     continue
+            referenced.update(f for f in item.implied_frameworks() if f in resolver.frameworks)
         if not referenced:
             raise InvalidInput([Problem("the evidence references no competency of any available framework")], evidence.source)
         return tuple(f for f in self.frameworks() if f.id in referenced)

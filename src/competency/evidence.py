@@ -115,6 +115,11 @@ class EvidenceItem:
         """Every competency reference in the item, with its path inside the item."""
         return iter(())
 
+    def implied_frameworks(self) -> Iterator[str]:
+        """Frameworks the item evidences without naming competencies (a QI project maps itself onto
+        the QI method areas): scored when available and in the file's scope, never reported missing."""
+        return iter(())
+
     def check(self, context: CheckContext) -> Iterator[Problem]:
         """Kind-specific semantic problems, with paths relative to the item."""
         return iter(())

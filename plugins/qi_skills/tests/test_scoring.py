@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import re
 import types
 from typing import Any
@@ -146,12 +148,31 @@ def test_the_contribution_is_a_weighted_judgement_from_the_item(engine: Any, qi:
     assert all(c.competency.startswith("qi-skills:") for c in contributions)
 
 
-def test_references_name_the_areas_the_project_touches(engine: Any, qi: types.SimpleNamespace) -> None:
+def test_a_project_implies_the_qi_framework_and_names_no_competency(engine: Any, qi: types.SimpleNamespace) -> None:
     evidence = engine.load_evidence(qi.document(qi.project_with(["hands-on", "process-map"])), as_of=qi.AS_OF)
-    assert sorted(evidence.evidence[0].references()) == [
-        ("", "qi-skills:choosing-tools-for-change"),
-        ("", "qi-skills:understanding-the-patient-pathway"),
-    ]
+    assert list(evidence.evidence[0].implied_frameworks()) == ["qi-skills"]
+    assert list(evidence.evidence[0].references()) == []
+
+
+def test_a_file_restricted_to_another_framework_accepts_a_project_and_leaves_it_unscored(qi: types.SimpleNamespace) -> None:
+    import competency_qi_skills
+
+    from competency import Engine
+
+    repo = Path(__file__).resolve().parents[3]
+    engine = Engine(plugins=False, extra_plugins=[competency_qi_skills], frameworks_dirs=[repo / "frameworks"], search_pyproject=False)
+    document = qi.document(qi.project_with(["hands-on", "process-map"]))
+    document["evidence"].append(
+        {"id": "r", "kind": "reflection", "date": qi.AS_OF, "text": "A reflection.", "competencies": ["followership"]}
+    )
+    document["frameworks"] = ["collective-leadership"]
+    validation = engine.validate(document, as_of=qi.AS_OF)
+    assert validation.ok, validation.problems
+    card = engine.score(validation.unwrap(), as_of=qi.AS_OF)
+    assert [f.id for f in card.frameworks] == ["collective-leadership"]
+    document["frameworks"] = ["collective-leadership", "qi-skills"]
+    card = engine.score(engine.load_evidence(document, as_of=qi.AS_OF), as_of=qi.AS_OF)
+    assert [f.id for f in card.frameworks] == ["collective-leadership", "qi-skills"]
 
 
 def test_a_file_of_only_a_qi_project_is_scored_against_qi_skills(engine: Any, qi: types.SimpleNamespace) -> None:

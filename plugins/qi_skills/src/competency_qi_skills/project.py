@@ -223,15 +223,11 @@ class QIProject(EvidenceItem):
             for j, note in enumerate(measure.annotations):
                 yield f"measures[{i}].annotations[{j}].date", note.date
 
-    def references(self) -> Iterator[tuple[str, str]]:
-        """The method areas the project evidences, as qualified ids.
-
-        Nobody types these (the mapping is automatic), but the engine picks the frameworks to score
-        from references, so a file holding only QI projects is scored against qi-skills. The path is
-        the item itself.
-        """
-        for found in self.area_levels():
-            yield "", f"{FRAMEWORK}:{found.area}"
+    def implied_frameworks(self) -> Iterator[str]:
+        """The QI skills framework, when the project evidences any method area: nobody types the
+        areas (the mapping is automatic), so a file of QI projects alone is scored against qi-skills."""
+        if self.area_levels():
+            yield FRAMEWORK
 
     def check(self, context: CheckContext) -> Iterator[Problem]:
         yield from _text(self.title, "title")
