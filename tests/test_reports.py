@@ -21,7 +21,7 @@ import pytest
 from competency import Analysis, Engine, Scorecard, ScoreReport, Subject, UnsupportedDocument
 from competency.exporters import csv_exporter, html_exporter, markdown_exporter, svg
 from competency.presentation import Annotation, LineChart, Marker, RadarChart, RadarSeries, Table
-from competency.results import CompetencyResult, EvidenceWeight, FrameworkResult
+from competency.results import CompetencyResult, FrameworkResult
 
 REPO = Path(__file__).resolve().parent.parent
 #: The as-of date of tests/conftest.py: after every date in the examples.
@@ -111,7 +111,6 @@ class _Tree(html.parser.HTMLParser):
             self.stack.append((tag, index))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        index = len(self.tags)
         if self.stack and self.stack[-1][1] not in self.first_child:
             self.first_child[self.stack[-1][1]] = tag
         self.tags.append((tag, dict(attrs), tuple(t for t, _ in self.stack)))

@@ -133,6 +133,19 @@ class EvidenceItem:
         return None
 
 
+@attrs.frozen(kw_only=True)
+class DatedItem(EvidenceItem):
+    """Base class of kinds that carry one ``date``: it is the reference date and is checked."""
+
+    date: datetime.date
+
+    def reference_date(self) -> datetime.date:
+        return self.date
+
+    def dates(self) -> Iterator[tuple[str, datetime.date]]:
+        yield "date", self.date
+
+
 @attrs.frozen
 class EvidenceFile:
     """One person's evidence: a subject and its items, optionally restricted to some frameworks."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator, Sequence
 
 import attrs
 
 from ..errors import Problem
-from ..evidence import CheckContext, EvidenceItem, ScoringContext
+from ..evidence import CheckContext, DatedItem, ScoringContext
 from ..references import Resolved, UnresolvedReference
 
 
@@ -48,17 +47,10 @@ def require_text(text: str, field: str) -> Iterator[Problem]:
 
 
 @attrs.frozen(kw_only=True)
-class DatedClaims(EvidenceItem):
+class DatedClaims(DatedItem):
     """Base of kinds that carry one date and claim a list of competencies (reflection, attainment)."""
 
-    date: datetime.date
     competencies: tuple[str, ...]
-
-    def reference_date(self) -> datetime.date:
-        return self.date
-
-    def dates(self) -> Iterator[tuple[str, datetime.date]]:
-        yield "date", self.date
 
     def references(self) -> Iterator[tuple[str, str]]:
         for index, reference in enumerate(self.competencies):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 from typing import ClassVar
 
 import attrs
 
 from ..errors import Problem
-from ..evidence import CheckContext, Contribution, EvidenceItem, LevelValue, ScoringContext
+from ..evidence import CheckContext, Contribution, LevelValue, ScoringContext
 from ..references import UnresolvedReference
 from ._shared import DatedClaims, require_claims, require_text, resolved_claims
 

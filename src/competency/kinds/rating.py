@@ -2,37 +2,29 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator, Mapping
 from typing import ClassVar, Literal
 
 import attrs
 
 from ..errors import Problem
-from ..evidence import CheckContext, Contribution, EvidenceItem, LevelValue, ScoringContext
+from ..evidence import CheckContext, Contribution, DatedItem, LevelValue, ScoringContext
 from ..references import UnresolvedReference
 
 RaterRole = Literal["self", "supervisor", "peer", "direct-report", "assessor", "patient", "other"]
 
 
 @attrs.frozen(kw_only=True)
-class Rating(EvidenceItem):
+class Rating(DatedItem):
     """A judgement of competencies by one rater; ``ratings`` maps a competency to a level id or rank."""
 
     kind: ClassVar[str] = "rating"
     summary: ClassVar[str] = "a rater judges competencies on the framework's scale"
 
-    date: datetime.date
     rater: RaterRole
     ratings: Mapping[str, LevelValue]
     rater_id: str | None = None
     note: str | None = None
-
-    def reference_date(self) -> datetime.date:
-        return self.date
-
-    def dates(self) -> Iterator[tuple[str, datetime.date]]:
-        yield "date", self.date
 
     def references(self) -> Iterator[tuple[str, str]]:
         for reference in self.ratings:

@@ -11,12 +11,11 @@ nothing here can see a hidden group's answers.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import attrs
-from competency import Analysis, CheckContext, ConfigurationError, Contribution, EvidenceItem, LevelValue, Problem, ScoringContext
+from competency import Analysis, CheckContext, ConfigurationError, Contribution, DatedItem, LevelValue, Problem, ScoringContext
 
 from .aggregate import (
     ANONYMOUS_GROUPS,
@@ -78,25 +77,18 @@ class RaterEntry:
 
 
 @attrs.frozen(kw_only=True)
-class Feedback360(EvidenceItem):
+class Feedback360(DatedItem):
     """A 360° feedback round: raters in groups, each rating the nine dimensions and their importance."""
 
     kind: ClassVar[str] = "360"
     summary: ClassVar[str] = "360° feedback on the Healthcare Leadership Model, with rater anonymity enforced"
 
-    date: datetime.date
     raters: tuple[RaterEntry, ...]
     facilitator: str | None = None
     thresholds: Mapping[Group, int] = attrs.field(factory=empty_mapping)
     gap_threshold: float | None = None
 
     # -- what the engine asks -------------------------------------------------------------------
-
-    def reference_date(self) -> datetime.date:
-        return self.date
-
-    def dates(self) -> Iterator[tuple[str, datetime.date]]:
-        yield "date", self.date
 
     def references(self) -> Iterator[tuple[str, str]]:
         """Every dimension named, qualified: a bare id in a 360 always means the model's dimension."""

@@ -6,12 +6,11 @@ lowest level of the model, which the scorer takes as the value 0.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
-from competency import Analysis, CheckContext, Contribution, EvidenceItem, LevelValue, Problem, ScoringContext
+from competency import Analysis, CheckContext, Contribution, DatedItem, LevelValue, Problem, ScoringContext
 
 from .dimensions import (
     INSUFFICIENT,
@@ -34,24 +33,17 @@ if TYPE_CHECKING:
 
 
 @attrs.frozen(kw_only=True)
-class SelfAssessment(EvidenceItem):
+class SelfAssessment(DatedItem):
     """A self-assessment: ``performance`` (dimension = level id, rank or ``insufficient``), ``importance``
     (dimension = 1..5) and optional ``comments``."""
 
     kind: ClassVar[str] = "self-assessment"
     summary: ClassVar[str] = "a self-assessment on the Healthcare Leadership Model: level and importance per dimension"
 
-    date: datetime.date
     performance: Mapping[str, LevelValue]
     importance: Mapping[str, int] = attrs.field(factory=empty_mapping)
     comments: Mapping[str, str] = attrs.field(factory=empty_mapping)
     note: str | None = None
-
-    def reference_date(self) -> datetime.date:
-        return self.date
-
-    def dates(self) -> Iterator[tuple[str, datetime.date]]:
-        yield "date", self.date
 
     def references(self) -> Iterator[tuple[str, str]]:
         for section in ("performance", "importance", "comments"):
