@@ -664,3 +664,21 @@ def test_privacy_check_looks_at_every_free_text_field(engine: Any, receptionist:
 
     paths = sorted(w.path for w in engine.validate(corrupt(receptionist, everywhere), as_of=AS_OF).warnings)
     assert paths == ["evidence[1].reflection", "evidence[2].title", "evidence[6].note"]
+
+
+def test_a_wrong_field_does_not_hide_the_items_other_errors(engine) -> None:
+    # The rater is not a role and a rating is off the scale: both are reported, not just the first.
+    text = (
+        '[subject]\nid = "x"\n[[evidence]]\nid = "a"\nkind = "rating"\ndate = 2026-01-01\nrater = "boss"\n'
+        "[evidence.ratings]\nfollowership = 9\nvision-and-direction = 2\n"
+        '[[evidence]]\nid = "b"\nkind = "activity"\ntype = "course"\ntitle = "T"\nstart = 2027-01-01\n'
+        'outcome = "done"\ncompetencies = ["no-such-competency"]\n'
+    )
+    validation = engine.validate(text, as_of=datetime.date(2026, 11, 26))
+    assert [(p.path, p.message) for p in validation.errors] == [
+        ("evidence[0].rater", '"boss" is not one of: self, supervisor, peer, direct-report, assessor, patient, other'),
+        ("evidence[1].outcome", '"done" is not one of: completed, attended, in-progress, withdrawn'),
+        ("evidence[0].ratings.followership", "9 is not on the scale 1-4 (emerging .. leading)"),
+        ("evidence[1].competencies[0]", "unknown competency 'no-such-competency'"),
+        ("evidence[1].start", "2027-01-01 is in the future (as of 2026-11-26)"),
+    ]

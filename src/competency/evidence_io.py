@@ -6,6 +6,7 @@ Every problem in a file is collected and reported at once, each with its place i
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -93,14 +94,19 @@ class EvidenceReader:
         subject = self._subject(data, problems)
         raw_items = self._raw_items(data, problems)
         items: list[tuple[int, EvidenceItem]] = []
+        partial: list[tuple[int, EvidenceItem]] = []
         for index, raw in enumerate(raw_items):
-            item = self._item(raw, f"evidence[{index}]", problems)
+            item, part = self._item(raw, f"evidence[{index}]", problems)
             if item is not None:
                 items.append((index, item))
+            elif part is not None:
+                partial.append((index, part))
         problems.extend(_duplicate_ids(raw_items))
         context = CheckContext(resolver, as_of, self.env)
-        for index, item in items:
-            problems.extend(_located(self._check_item(item, context), f"evidence[{index}]"))
+        complete = {index for index, _ in items}
+        for index, item in sorted(items + partial, key=lambda pair: pair[0]):
+            checks = self._check_item(item, context, complete=index in complete)
+            problems.extend(_located(checks, f"evidence[{index}]"))
         scope_ok = isinstance(scope, list) and all(isinstance(f, str) for f in scope)
         if subject is None or not scope_ok or len(items) != len(raw_items):
             return None
@@ -158,37 +164,80 @@ class EvidenceReader:
             problems.extend(problems_from_exception(exc, path))
             return None
 
-    def _item(self, raw: object, path: str, problems: list[Problem]) -> EvidenceItem | None:
+    def _item(
+        self, raw: object, path: str, problems: list[Problem]
+    ) -> tuple[EvidenceItem | None, EvidenceItem | None]:
+        """The structured item, or (None, a partial item to check) when some of its fields are wrong."""
         known = ", ".join(sorted(self.kinds))
         if not isinstance(raw, Mapping):
             problems.append(Problem(f"expected a table, got {describe(raw)}", path))
-            return None
+            return None, None
         kind = raw.get("kind")
         if kind is None:
             problems.append(Problem(f"required key is missing (one of: {known})", f"{path}.kind"))
-            return None
+            return None, None
         cls = self.kinds.get(kind) if isinstance(kind, str) else None
         if cls is None:
             problems.append(Problem(f"{describe(kind)} is not a known evidence kind (known: {known})", f"{path}.kind"))
-            return None
-        item: EvidenceItem | None = self._structure({k: v for k, v in raw.items() if k != "kind"}, cls, path, problems)
+            return None, None
+        fields = {k: v for k, v in raw.items() if k != "kind"}
+        item: EvidenceItem | None = self._structure(fields, cls, path, problems)
+        return (item, None) if item is not None else (None, self._partial(cls, fields))
+
+    def _partial(self, cls: type[EvidenceItem], fields: Mapping[str, object]) -> EvidenceItem:
+        """An instance (built without ``__init__``) holding the fields that are valid on their own, so
+        that the item's checks still report what else is wrong: every error of a file at once."""
+        item = object.__new__(cls)
+        for field in attrs.fields(attrs.resolve_types(cls)):
+            if not field.init:
+                continue
+            if field.name in fields:
+                try:
+                    value = self.converter.structure(fields[field.name], field.type)
+                except Exception:  # noqa: BLE001 - already reported; the check simply goes without it
+                    continue
+            elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+                value = field.default.factory()
+            elif field.default is not attrs.NOTHING:
+                value = field.default
+            else:
+                continue
+            object.__setattr__(item, field.name, value)
         return item
 
-    def _check_item(self, item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
+    def _check_item(self, item: EvidenceItem, context: CheckContext, complete: bool = True) -> Iterator[Problem]:
+        steps = (
+            functools.partial(self._check_id, item),
+            functools.partial(self._check_references, item),
+            functools.partial(self._check_dates, item),
+            item.check,
+        )
+        for step in steps:
+            try:
+                yield from step(context)
+            except Exception as exc:  # noqa: BLE001 - a plugin kind's bug must not hide the file's other problems
+                if not complete and isinstance(exc, AttributeError):
+                    continue  # a partial item lacks a field this check needs: its own error was reported
+                yield Problem(f"the {item.kind!r} check failed: {type(exc).__name__}: {exc}")
+
+    @staticmethod
+    def _check_id(item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
         if not item.id.strip():
             yield Problem("must not be empty", "id")
+
+    @staticmethod
+    def _check_references(item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
         for path, reference in item.references():
             try:
                 context.resolver.resolve(reference)
             except UnresolvedReference as exc:
                 yield Problem(str(exc), path)
+
+    @staticmethod
+    def _check_dates(item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
         for path, date in item.dates():
             if date > context.as_of:
                 yield Problem(f"{date.isoformat()} is in the future (as of {context.as_of.isoformat()})", path)
-        try:
-            yield from item.check(context)
-        except Exception as exc:  # noqa: BLE001 - a plugin kind's bug must not hide the file's other problems
-            yield Problem(f"the {item.kind!r} check failed: {type(exc).__name__}: {exc}")
 
 
 def _located(problems: Iterator[Problem], prefix: str) -> Iterator[Problem]:
