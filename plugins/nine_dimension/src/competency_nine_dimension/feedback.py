@@ -29,6 +29,7 @@ from .aggregate import (
     Report,
     aggregate,
 )
+from .aggregate import _round as published_figure
 from .dimensions import (
     FRAMEWORK,
     NOT_OBSERVED,
@@ -166,7 +167,6 @@ class Feedback360(DatedItem):
         framework, report = built
         if report.status != STATUS_OK:
             return
-        published = {d["id"]: d for d in report.to_dict()["dimensions"]}
         for dimension in report.dimensions:
             cells = [
                 cell for cell in dimension.groups
@@ -176,7 +176,7 @@ class Feedback360(DatedItem):
             if not answers or dimension.others.mean is None:
                 continue
             shown = ", ".join(GROUP_NAMES.get(cell.group, cell.group) for cell in cells)
-            note = f"360: all others {number(published[dimension.id]['others']['mean'])} (n {answers}; {shown})"
+            note = f"360: all others {number(published_figure(dimension.others.mean))} (n {answers}; {shown})"
             for cell in cells:
                 yield Contribution(
                     competency=framework.qualified(dimension.id),

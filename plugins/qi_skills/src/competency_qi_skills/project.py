@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import textwrap
 from collections.abc import Iterator, Mapping
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import attrs
 from competency import Analysis, CheckContext, Contribution, EvidenceItem, Problem, ScoringContext
@@ -164,6 +164,10 @@ class Measure:
 
 
 # -- the evidence kind ---------------------------------------------------------------------------
+
+
+#: item id -> (item, measure results), for the few most recent items (see QIProject.measure_results).
+_RECENT_RESULTS: dict[int, tuple[Any, Any]] = {}
 
 
 @attrs.frozen(kw_only=True)
@@ -326,8 +330,20 @@ class QIProject(EvidenceItem):
     # -- helpers for the plugin and its users ----------------------------------------------------
 
     def measure_results(self) -> tuple[MeasureResult, ...]:
-        """Each measure judged as a run chart and an XmR chart."""
-        return tuple(analyse_measure(m) for m in self.measures)
+        """Each measure judged as a run chart and an XmR chart.
+
+        The engine asks several times per scoring (frameworks, contributions, analysis) and the item
+        is immutable, so the answers for the last few items are kept.
+        """
+        hit = _RECENT_RESULTS.get(id(self))
+        if hit is not None and hit[0] is self:
+            cached: tuple[MeasureResult, ...] = hit[1]
+            return cached
+        results = tuple(analyse_measure(m) for m in self.measures)
+        _RECENT_RESULTS[id(self)] = (self, results)  # holding the item keeps its id from being reused
+        while len(_RECENT_RESULTS) > 16:
+            _RECENT_RESULTS.pop(next(iter(_RECENT_RESULTS)))
+        return results
 
     def area_levels(self) -> tuple[AreaLevel, ...]:
         """The level the project evidences in each method area it touches, and the rule that gave it."""
