@@ -28,7 +28,8 @@ from competency.cohort import (
     run_cohort,
     suppress,
 )
-from competency.cohort_render import HEAT, HIDDEN_COLOURS, neutralise
+from competency.cohort_render import HEAT, HIDDEN_COLOURS
+from competency.exporters.csv_exporter import neutralise
 
 ROLES = ("gp", "practice-nurse", "practice-manager", "reception-clerical", "qi-lead")
 TOPS = ("understanding-care-and-change", "vision-and-direction", "balancing-priorities")

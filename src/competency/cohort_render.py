@@ -27,7 +27,7 @@ from .cohort import (
     FrameworkCohort,
     NeedsList,
 )
-from .exporters.csv_exporter import neutralise, render_csv
+from .exporters.csv_exporter import cell, render_csv
 from .exporters.html_exporter import render_html
 from .exporters.markdown_exporter import render_markdown
 from .exporters.text_exporter import WIDTH, fit, render_text, terminal_safe
@@ -383,16 +383,6 @@ def render_cohort_html(report: CohortReport) -> str:
 #: Written first so that Excel reads the file as UTF-8.
 BOM = "\ufeff"
 CSV_COLUMNS = ("section", "framework", "group", "item", "title", "depth", "measure", "level", "value", "suppressed")
-def _csv_value(value: object) -> str | int | float:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return value
-    return neutralise(str(value))
-
-
 def _distribution_rows(framework: FrameworkCohort, competency: CompetencyCohort, dist: Distribution) -> Iterator[tuple[object, ...]]:
     base = ("distribution", framework.id, dist.group, competency.id, competency.title, competency.depth)
     yield (*base, "people", "", dist.people, dist.people is None)
@@ -436,7 +426,7 @@ def render_cohort_csv(report: CohortReport) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in cohort_rows(report):
-        writer.writerow([_csv_value(v) for v in row])
+        writer.writerow([cell(v) for v in row])
     return BOM + buffer.getvalue()
 
 

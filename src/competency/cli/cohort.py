@@ -6,12 +6,11 @@ import contextlib
 import datetime
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO, Any
 
 import click
 
-from .context import DATE, InvalidInputFailure, check_frameworks_and_role, configuration_error, echo_problems
+from .context import DATE, InvalidInputFailure, check_frameworks_and_role, configuration_error, echo_problems, emit
 
 FORMATS = ("text", "json", "csv", "html", "markdown", "jsonl")
 # The defaults of competency.cohort, repeated so that `competency --help` need not import it (and
@@ -103,7 +102,7 @@ def cohort_command(
     if fmt != "jsonl":
         from .. import cohort_render  # noqa: F401 - registers the cohort document with the exporters
 
-        _write(output, engine.export(report, fmt))
+        emit(engine.export(report, fmt), output)
     _report_bad(report)
     if report.bad_files:
         where = f" (also listed in {output})" if output and fmt != "jsonl" else ""
@@ -154,18 +153,6 @@ class _Echo:
     def write(self, text: str) -> int:
         click.echo(text, nl=False)
         return len(text)
-
-
-def _write(output: str | None, text: str) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    from ..atomic import write_atomically
-
-    try:
-        write_atomically(Path(output), text)
-    except OSError as exc:
-        raise click.FileError(output, hint=exc.strerror or str(exc)) from None
 
 
 def _report_bad(report: Any) -> None:

@@ -115,3 +115,17 @@ def check_frameworks_and_role(ctx: click.Context, engine: Engine, frameworks: It
             raise click.BadParameter(f"{name!r} is not a framework (available: {available})", ctx, param_hint="'--framework'")
     if role is not None and role not in roles:
         raise click.BadParameter(f"{role!r} is not a role of any framework (roles: {', '.join(sorted(roles))})", ctx, param_hint="'--role'")
+
+
+def emit(text: str, output: str | None) -> None:
+    """Print ``text``, or write it to ``output`` atomically (a failed write leaves the old file and
+    exits 1 naming the file: a missing folder or a full disk is not an internal error)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from ..atomic import write_atomically
+
+    try:
+        write_atomically(Path(output), text)
+    except OSError as exc:
+        raise click.FileError(output, hint=exc.strerror or str(exc)) from None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from pathlib import Path
 
 import attrs
 import click
@@ -13,6 +12,7 @@ from ..errors import ConfigurationError, InvalidInput
 from .context import (
     DATE,
     check_frameworks_and_role,
+    emit,
     InvalidInputFailure,
     configuration_error,
     echo_problems,
@@ -119,15 +119,7 @@ def score_command(
     if not cards:
         raise InvalidInputFailure(f"{bad} invalid file{'s' if bad != 1 else ''}: nothing to score")
     text = engine.export(engine.score_report(cards, as_of), fmt)
-    if output:
-        from ..atomic import write_atomically
-
-        try:
-            write_atomically(Path(output), text)
-        except OSError as exc:  # a missing folder, no permission, a full disk: not an internal error
-            raise click.FileError(output, hint=exc.strerror or str(exc)) from None
-    else:
-        click.echo(text, nl=False)
+    emit(text, output)
     if bad:
         raise InvalidInputFailure(f"{bad} invalid file{'s' if bad != 1 else ''}")
 

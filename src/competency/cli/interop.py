@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigurationError, InvalidInput
-from .context import InvalidInputFailure, configuration_error, echo_problems, engine_for
+from .context import InvalidInputFailure, configuration_error, echo_problems, emit, engine_for
 
 OUTPUT = click.option(
     "--output", "-o", type=click.Path(dir_okay=False), default=None,
@@ -39,18 +39,6 @@ def _last_change(ctx: click.Context, param: click.Parameter, value: str | None) 
     return value
 
 
-def _write(output: str | None, text: str) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    from ..atomic import write_atomically
-
-    try:
-        write_atomically(Path(output), text)
-    except OSError as exc:  # a missing folder, no permission, a full disk: not an internal error
-        raise click.FileError(output, hint=exc.strerror or str(exc)) from None
-
-
 @click.command("import-framework")
 @click.argument("file", type=click.Path(allow_dash=True))
 @OUTPUT
@@ -72,7 +60,7 @@ def import_framework_command(file: str, output: str | None, framework_id: str | 
         raise InvalidInputFailure(f"{'standard input' if file == '-' else file} was not imported") from None
     echo_problems(imported.warnings)
     framework = imported.framework
-    _write(output, imported_toml(imported, "" if file == "-" else Path(file).name))
+    emit(imported_toml(imported, "" if file == "-" else Path(file).name), output)
     if output is not None:
         click.echo(f"{output}: {framework.id} {framework.version}, {len(framework.competencies)} competencies", err=True)
 
@@ -110,4 +98,4 @@ def export_framework_command(
     except InvalidInput as exc:
         echo_problems(exc.problems)
         raise InvalidInputFailure(f"{framework} was not exported") from None
-    _write(output, text)
+    emit(text, output)

@@ -15,6 +15,7 @@ from .context import (
     check_frameworks_and_role,
     configuration_error,
     echo_problems,
+    emit,
     engine_for,
 )
 
@@ -88,15 +89,7 @@ def plan_command(
         configuration_error(exc)
     report = make_plan(evidence_file, card, available, engine.frameworks(), limit=limit)
     text = _render(ctx, engine, report, fmt)
-    if output:
-        from ..atomic import write_atomically
-
-        try:
-            write_atomically(Path(output), text)
-        except OSError as exc:  # a missing folder, no permission, a full disk: not an internal error
-            raise click.FileError(output, hint=exc.strerror or str(exc)) from None
-    else:
-        click.echo(text, nl=False)
+    emit(text, output)
 
 
 def _render(ctx: click.Context, engine: Engine, report: PlanReport, fmt: str) -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
 from ..errors import ConfigurationError
-from .context import configuration_error, engine_for
+from .context import configuration_error, emit, engine_for
 
 
 @click.command("schema")
@@ -41,13 +40,4 @@ def schema_command(ctx: click.Context, document: str, output: str | None) -> Non
         schema = evidence_schema(engine_for(ctx)) if document == "evidence" else framework_schema()
     except ConfigurationError as exc:  # a plugin's kind with a type no file can hold, or a plugin conflict
         configuration_error(exc)
-    text = dumps(schema)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    from ..atomic import write_atomically
-
-    try:
-        write_atomically(Path(output), text)
-    except OSError as exc:  # a missing folder, no permission, a full disk: not an internal error
-        raise click.FileError(output, hint=exc.strerror or str(exc)) from None
+    emit(dumps(schema), output)

@@ -67,14 +67,15 @@ def neutralise(text: str) -> str:
     return text
 
 
-def _cell(value: Cell | bool) -> str | int | float:
+def cell(value: object) -> str | int | float:
+    """A value as a spreadsheet cell: numbers stay numbers, text is neutralised, none is empty."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return value
-    return neutralise(value)
+    return neutralise(str(value))
 
 
 def _row(card: Scorecard, framework: FrameworkResult, result: CompetencyResult) -> list[str | int | float]:
@@ -103,7 +104,7 @@ def _row(card: Scorecard, framework: FrameworkResult, result: CompetencyResult) 
         LIST_SEPARATOR.join(entry.id for entry in result.evidence),
         LIST_SEPARATOR.join(result.flags),
     )
-    return [_cell(v) for v in values]
+    return [cell(v) for v in values]
 
 
 def rows(report: ScoreReport) -> Iterator[list[str | int | float]]:
