@@ -123,6 +123,48 @@ def test_a_plugin_kind_is_usable_in_evidence_files(
     assert info.builtin is False
 
 
+def test_a_deferred_analysis_is_built_only_when_read(
+    repo: Path, load_sample_plugin: Loader, with_journal_club: dict[str, Any], tmp_path: Path
+) -> None:
+    from competency.parallel import ScoreOptions, score_files
+
+    plugin = load_sample_plugin("journal_club")
+    engine = engine_with(repo, plugin)
+    file = tmp_path / "journal.toml"
+    file.write_text(tomli_w.dumps(with_journal_club), "utf-8")
+    plugin.BUILDS.clear()
+    # A cohort run reads each analysis's status and date only.
+    [outcome] = score_files([file], ScoreOptions(as_of=AS_OF), engine=engine)
+    assert outcome.summary is not None and ("journal-club", "presented") in outcome.summary.analyses
+    assert plugin.BUILDS == []
+    card = engine.score(engine.load_evidence(file, as_of=AS_OF), as_of=AS_OF)
+    [analysis] = [a for a in card.analyses if a.kind == "journal-club"]
+    assert (analysis.status, analysis.date) == ("presented", datetime.date(2025, 11, 5))
+    assert plugin.BUILDS == []
+    text = engine.export([card], "text")
+    data = json.loads(engine.export([card], "json"))
+    assert analysis.summary == (f"presented {JOURNAL_CLUB['paper']}",)
+    assert plugin.BUILDS == ["journal-club-2025"]  # built once, whatever reads it afterwards
+    assert f"presented {JOURNAL_CLUB['paper']}" in text
+    [exported] = [a for a in data["scorecards"][0]["analyses"] if a["kind"] == "journal-club"]
+    assert exported == {
+        "kind": "journal-club", "evidence": "journal-club-2025", "title": f"Journal club: {JOURNAL_CLUB['paper']}",
+        "status": "presented", "date": "2025-11-05", "data": {"paper": JOURNAL_CLUB["paper"]},
+        "summary": [f"presented {JOURNAL_CLUB['paper']}"], "tables": [], "charts": [],
+    }
+
+
+def test_an_analysis_takes_its_content_or_a_builder_not_both() -> None:
+    from competency import Analysis, AnalysisContent
+
+    eager = Analysis("k", "e", "t", {"x": 1}, ("line",))
+    deferred = Analysis("k", "e", "t", build=lambda: AnalysisContent({"x": 1}, ("line",)))
+    assert eager == deferred and eager.status == "analysed" and eager.date is None
+    assert eager != Analysis("k", "e", "t", {"x": 2}, ("line",))
+    with pytest.raises(TypeError, match="not both"):
+        Analysis("k", "e", "t", {"x": 1}, build=lambda: AnalysisContent({}))
+
+
 def test_a_plugin_kind_is_validated_strictly(repo: Path, load_sample_plugin: Loader, with_journal_club: dict[str, Any]) -> None:
     engine = engine_with(repo, load_sample_plugin("journal_club"))
     item = with_journal_club["evidence"][-1]

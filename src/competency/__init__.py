@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     )
     from .evidence import (
         Analysis as Analysis,
+        AnalysisContent as AnalysisContent,
         CheckContext as CheckContext,
         Contribution as Contribution,
         DatedItem as DatedItem,
@@ -88,7 +89,7 @@ _EXPORTS = {
     "Engine": "engine", "EvidenceSource": "engine",
     "CompetencyError": "errors", "ConfigurationError": "errors", "InvalidInput": "errors",
     "PluginConflict": "errors", "Problem": "errors",
-    "Analysis": "evidence", "CheckContext": "evidence", "Contribution": "evidence", "DatedItem": "evidence", "EvidenceFile": "evidence",
+    "Analysis": "evidence", "AnalysisContent": "evidence", "CheckContext": "evidence", "Contribution": "evidence", "DatedItem": "evidence", "EvidenceFile": "evidence",
     "EvidenceItem": "evidence", "LevelValue": "evidence", "ScoringContext": "evidence", "Subject": "evidence",
     "Validation": "evidence_io", "Exporter": "exporters.base", "UnsupportedDocument": "exporters.base",
     "EvidenceCheck": "checks.base", "Catalogue": "catalogue", "Offer": "catalogue",
@@ -104,6 +105,7 @@ _EXPORTS = {
 __all__ = [
     "__version__",
     "Analysis",
+    "AnalysisContent",
     "Catalogue",
     "CheckContext",
     "Competency",

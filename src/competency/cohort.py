@@ -100,12 +100,10 @@ def summarise(card: Scorecard, frameworks: Mapping[str, Framework]) -> PersonSum
             targets.append((found.target_rank or 0) if found is not None else 0)
         summaries.append(FrameworkSummary(result.id, tuple(ranks), tuple(targets)))
     latest: dict[str, tuple[tuple[str, str], str]] = {}
-    for analysis in card.analyses:
-        data = analysis.data if isinstance(analysis.data, Mapping) else {}
-        status, date = data.get("status"), data.get("date")
-        key = (str(date) if date is not None else "", analysis.evidence)
+    for analysis in card.analyses:  # status and date only: a deferred analysis is never built here
+        key = (analysis.date.isoformat() if analysis.date is not None else "", analysis.evidence)
         if analysis.kind not in latest or key > latest[analysis.kind][0]:
-            latest[analysis.kind] = (key, status if isinstance(status, str) else "analysed")
+            latest[analysis.kind] = (key, analysis.status)
     role = card.frameworks[0].role if card.frameworks else card.subject.role
     return PersonSummary(
         source=card.source,

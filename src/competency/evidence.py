@@ -9,7 +9,7 @@ optionally, an analysis of its own (a 360 report, a run chart) to show beside th
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
@@ -76,21 +76,103 @@ class ScoringContext:
 
 
 @attrs.frozen
+class AnalysisContent:
+    """What an analysis shows: ``data`` (plain JSON-able data for machines), ``summary`` (short
+    lines of plain text for the terminal), and ``tables`` and ``charts`` (see
+    :mod:`competency.presentation`) that the Markdown and HTML reports draw without recomputing."""
+
+    data: Mapping[str, Any]
+    summary: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    charts: tuple[Chart, ...] = ()
+
+
+class _Deferred:
+    """Builds an analysis's content on first use and keeps it (a cohort run never asks for it)."""
+
+    __slots__ = ("_build", "_content")
+
+    def __init__(self, build: Callable[[], AnalysisContent]) -> None:
+        self._build: Callable[[], AnalysisContent] | None = build
+        self._content: AnalysisContent | None = None
+
+    def get(self) -> AnalysisContent:
+        if self._content is None:
+            assert self._build is not None
+            self._content = self._build()
+            self._build = None  # let the closure (and what it holds) go
+        return self._content
+
+
+def _content_key(deferred: _Deferred) -> AnalysisContent:
+    return deferred.get()
+
+
+@attrs.frozen(init=False)
 class Analysis:
     """A kind-specific result shown beside the scores (a 360 report, a QI measure's charts).
 
-    ``data`` is plain JSON-able data for machines; ``summary`` is the result as short lines of plain
-    text for the terminal; ``tables`` and ``charts`` (see :mod:`competency.presentation`) are what
-    the Markdown and HTML reports draw, without recomputing anything.
+    Give the content at once (``data``, ``summary``, ``tables``, ``charts``: see
+    :class:`AnalysisContent`) or, where it is costly, as ``build``: a function called the first time
+    any of the four is read, at most once. Scoring a cohort reads only ``status`` and ``date``, so a
+    deferred analysis costs nothing there. ``status`` is one word for the analysis's outcome
+    (``"ok"``, ``"too-few-raters"``; default ``"analysed"``) and ``date`` the date it speaks for.
     """
 
     kind: str
     evidence: str
     title: str
-    data: Mapping[str, Any]
-    summary: tuple[str, ...] = ()
-    tables: tuple[Table, ...] = ()
-    charts: tuple[Chart, ...] = ()
+    status: str
+    date: datetime.date | None
+    _content: _Deferred = attrs.field(eq=_content_key, repr=False)
+
+    def __init__(
+        self,
+        kind: str,
+        evidence: str,
+        title: str,
+        data: Mapping[str, Any] | None = None,
+        summary: tuple[str, ...] = (),
+        tables: tuple[Table, ...] = (),
+        charts: tuple[Chart, ...] = (),
+        *,
+        build: Callable[[], AnalysisContent] | None = None,
+        status: str = "analysed",
+        date: datetime.date | None = None,
+    ) -> None:
+        if build is None:
+            content = AnalysisContent(data if data is not None else {}, summary, tables, charts)
+            deferred = _Deferred(lambda: content)
+        elif data is not None or summary or tables or charts:
+            raise TypeError("give an analysis's content or a function that builds it, not both")
+        else:
+            deferred = _Deferred(build)
+        self.__attrs_init__(kind, evidence, title, status, date, deferred)
+
+    @property
+    def content(self) -> AnalysisContent:
+        """The analysis's content (built now if it was deferred)."""
+        return self._content.get()
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        """Plain JSON-able data for machines."""
+        return self._content.get().data
+
+    @property
+    def summary(self) -> tuple[str, ...]:
+        """Short lines of plain text for the terminal."""
+        return self._content.get().summary
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        """Tables that the Markdown and HTML reports draw."""
+        return self._content.get().tables
+
+    @property
+    def charts(self) -> tuple[Chart, ...]:
+        """Charts that the HTML report draws."""
+        return self._content.get().charts
 
 
 @attrs.frozen(kw_only=True)

@@ -8,7 +8,10 @@ from typing import ClassVar
 
 import attrs
 
-from competency import CheckContext, Contribution, EvidenceItem, Problem, ScoringContext, hookimpl
+from competency import Analysis, AnalysisContent, CheckContext, Contribution, EvidenceItem, Problem, ScoringContext, hookimpl
+
+#: How many times an analysis's content was built (deferred analyses are built only when read).
+BUILDS: list[str] = []
 
 
 @attrs.frozen(kw_only=True)
@@ -50,6 +53,13 @@ class JournalClub(EvidenceItem):
                 credit=0.2 / len(self.competencies),
                 note="journal club",
             )
+
+    def analyse(self, context: ScoringContext) -> Analysis:
+        def build() -> AnalysisContent:
+            BUILDS.append(self.id)
+            return AnalysisContent({"paper": self.paper}, (f"presented {self.paper}",))
+
+        return Analysis(self.kind, self.id, f"Journal club: {self.paper}", build=build, status="presented", date=self.date)
 
 
 @hookimpl

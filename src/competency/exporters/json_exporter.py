@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 import cattrs
 
+from ..evidence import Analysis
 from ..results import SCHEMA_VERSION
 from .base import Exporter, UnsupportedDocument
 
@@ -18,6 +19,12 @@ def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter()
     converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
     converter.register_unstructure_hook(Mapping, lambda m: {k: converter.unstructure(v) for k, v in m.items()})
+
+    def analysis(a: Analysis) -> dict[str, Any]:  # its content is read through properties (it may be deferred)
+        head = {"kind": a.kind, "evidence": a.evidence, "title": a.title, "status": a.status, "date": a.date}
+        return converter.unstructure(head) | converter.unstructure(a.content)
+
+    converter.register_unstructure_hook(Analysis, analysis)
     return converter
 
 

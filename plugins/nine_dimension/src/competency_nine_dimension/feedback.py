@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import attrs
-from competency import Analysis, CheckContext, ConfigurationError, Contribution, DatedItem, LevelValue, Problem, ScoringContext
+from competency import Analysis, AnalysisContent, CheckContext, ConfigurationError, Contribution, DatedItem, LevelValue, Problem, ScoringContext
 
 from .aggregate import (
     ANONYMOUS_GROUPS,
@@ -193,15 +193,19 @@ class Feedback360(DatedItem):
         if built is None:
             return None
         framework, report = built
-        data = _analysis_data(self, framework, report, context.role)
+        role = context.role
+
+        def build() -> AnalysisContent:
+            data = _analysis_data(self, framework, report, role)
+            return AnalysisContent(data, tuple(feedback_lines(data)), feedback_tables(data), feedback_charts(data))
+
         return Analysis(
             kind=self.kind,
             evidence=self.id,
             title=f"360° feedback on the Healthcare Leadership Model, closed {self.date.isoformat()}",
-            data=data,
-            summary=tuple(feedback_lines(data)),
-            tables=feedback_tables(data),
-            charts=feedback_charts(data),
+            build=build,
+            status=report.status,
+            date=self.date,
         )
 
     # -- helpers for the plugin and its users ----------------------------------------------------

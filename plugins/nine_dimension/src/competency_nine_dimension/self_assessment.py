@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
-from competency import Analysis, CheckContext, Contribution, DatedItem, LevelValue, Problem, ScoringContext
+from competency import Analysis, AnalysisContent, CheckContext, Contribution, DatedItem, LevelValue, Problem, ScoringContext
 
 from .dimensions import (
     INSUFFICIENT,
@@ -91,15 +91,20 @@ class SelfAssessment(DatedItem):
         framework = framework_of(context)
         if framework is None:
             return None
-        data = self.analysis_data(framework, context.role)
+        role = context.role
+
+        def build() -> AnalysisContent:
+            data = self.analysis_data(framework, role)
+            return AnalysisContent(
+                data, tuple(self_assessment_lines(data)), self_assessment_tables(data), self_assessment_charts(data)
+            )
+
         return Analysis(
             kind=self.kind,
             evidence=self.id,
             title=f"Self-assessment on the Healthcare Leadership Model, {self.date.isoformat()}",
-            data=data,
-            summary=tuple(self_assessment_lines(data)),
-            tables=self_assessment_tables(data),
-            charts=self_assessment_charts(data),
+            build=build,
+            date=self.date,
         )
 
     # -- helpers -------------------------------------------------------------------------------------

@@ -15,7 +15,16 @@ from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Literal
 
 import attrs
-from competency import Analysis, CheckContext, Contribution, EvidenceItem, Problem, ScoringContext
+from competency import (
+    Analysis,
+    AnalysisContent,
+    CheckContext,
+    Contribution,
+    EvidenceItem,
+    Framework,
+    Problem,
+    ScoringContext,
+)
 
 from .measures import MeasureResult, analyse_measure, measure_data, measure_lines, number_text
 from .presentation import measure_charts, project_tables
@@ -287,10 +296,19 @@ class QIProject(EvidenceItem):
             )
 
     def analyse(self, context: ScoringContext) -> Analysis:
+        framework = context.resolver.frameworks.get(FRAMEWORK)
+        return Analysis(
+            kind=self.kind,
+            evidence=self.id,
+            title=f"QI project: {self.title}",
+            build=lambda: self._analysis_content(framework),
+            date=self.reference_date(),
+        )
+
+    def _analysis_content(self, framework: Framework | None) -> AnalysisContent:
         results = self.measure_results()
         facts = facts_of(self, results)
         levels = area_levels(facts)
-        framework = context.resolver.frameworks.get(FRAMEWORK)
         titles = {a: a.replace("-", " ") for a in AREAS}
         if framework is not None:
             titles.update({c.id: c.title for c in framework.competencies})
@@ -317,14 +335,11 @@ class QIProject(EvidenceItem):
             "pareto": _pareto_data(self.pareto),
             "measures": [measure_data(r) for r in results],
         }
-        return Analysis(
-            kind=self.kind,
-            evidence=self.id,
-            title=f"QI project: {self.title}",
-            data=data,
-            summary=tuple(self._summary_lines(results, levels, titles)),
-            tables=tuple(project_tables(self, results, levels, titles, _pareto_data(self.pareto))),
-            charts=tuple(chart for result in results for chart in measure_charts(result)),
+        return AnalysisContent(
+            data,
+            tuple(self._summary_lines(results, levels, titles)),
+            tuple(project_tables(self, results, levels, titles, _pareto_data(self.pareto))),
+            tuple(chart for result in results for chart in measure_charts(result)),
         )
 
     # -- helpers for the plugin and its users ----------------------------------------------------
