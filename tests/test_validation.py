@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 import tomli
 import tomli_w
 
-from competency import EvidenceFile, InvalidInput, Validation
+from competency import Engine, EvidenceFile, InvalidInput, Validation
 
 AS_OF = datetime.date(2026, 3, 1)
 RECEPTIONIST = "receptionist.toml"
@@ -664,6 +667,34 @@ def test_privacy_check_looks_at_every_free_text_field(engine: Any, receptionist:
 
     paths = sorted(w.path for w in engine.validate(corrupt(receptionist, everywhere), as_of=AS_OF).warnings)
     assert paths == ["evidence[1].reflection", "evidence[2].title", "evidence[6].note"]
+
+
+@functools.cache
+def _core_engine() -> Engine:
+    return Engine(plugins=False, frameworks_dirs=[Path(__file__).parents[1] / "frameworks"], search_pyproject=False)
+
+
+_IDENTIFIER_PIECES = st.sampled_from(
+    [VALID_NHS_NUMBER, INVALID_CHECKSUM, "DOB: 1", "born on 3", "CM1 1AA", "07700 900123", "+44 7700 900123",
+     "a@b.co", "-", " ", "9", "x", "@", ".", "\n"]
+)
+
+
+@given(st.lists(st.one_of(_IDENTIFIER_PIECES, st.text(max_size=6)), max_size=8).map("".join))
+def test_every_free_text_field_is_checked(text: str) -> None:
+    # Whatever the text, the warnings for a field are exactly what findings() sees in it: the
+    # check's quick screen of each item never hides one.
+    from competency.checks.privacy import findings
+
+    data = {
+        "subject": {"id": "s"},
+        "evidence": [{"id": "r", "kind": "reflection", "date": AS_OF, "title": "t", "text": text,
+                      "competencies": ["speaks-up"]}],
+    }
+    validation = _core_engine().validate(data, as_of=AS_OF)
+    expected = [f"looks like {what} (at character {offset + 1})" for what, offset in findings(text)]
+    warned = [w.message.split(": remove")[0] for w in validation.warnings if w.path == "evidence[0].text"]
+    assert warned == expected
 
 
 def test_a_wrong_field_does_not_hide_the_items_other_errors(engine) -> None:

@@ -8,8 +8,12 @@ warning itself does not copy the identifier into logs.
 
 from __future__ import annotations
 
+import collections.abc
+import datetime
 import functools
 import re
+import types
+import typing
 from collections.abc import Iterator
 
 import attrs
@@ -63,29 +67,77 @@ def findings(text: str) -> Iterator[tuple[str, int]]:
         yield _WHAT[kind], match.start()
 
 
+_NO_TEXT = (bool, int, float, datetime.date, datetime.time, type(None))
+
+
+def _may_hold_text(annotation: object) -> bool:
+    """Whether a value of this declared type can contain a string (unknown types: yes)."""
+    if isinstance(annotation, type):
+        if issubclass(annotation, _NO_TEXT):
+            return False
+        if attrs.has(annotation):
+            return bool(_text_fields(annotation))
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return any(isinstance(a, str) for a in typing.get_args(annotation))
+    if origin in (typing.Union, types.UnionType, tuple, list, collections.abc.Sequence, set, frozenset):
+        return any(_may_hold_text(a) for a in typing.get_args(annotation) if a is not Ellipsis)
+    if origin in (dict, collections.abc.Mapping):
+        args = typing.get_args(annotation)
+        return len(args) != 2 or _may_hold_text(args[1])  # keys are names, not free text
+    return True
+
+
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(field.name for field in attrs.fields(cls))
+def _text_fields(cls: type) -> tuple[str, ...]:
+    """The fields of an attrs class that can hold text: the walk skips dates, numbers and tables
+    of them (a QI measure's points, say) without looking."""
+    try:
+        fields = attrs.fields(attrs.resolve_types(cls))
+    except Exception:  # noqa: BLE001 - an annotation that cannot be resolved: look everywhere
+        return tuple(field.name for field in attrs.fields(cls))
+    return tuple(f.name for f in fields if f.type is None or _may_hold_text(f.type))
 
 
-def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
+def _walk(value: object, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield path, value
     elif attrs.has(type(value)):
-        for name in _field_names(type(value)):  # type: ignore[arg-type]
-            yield from _texts(getattr(value, name), f"{path}.{name}")
+        for name in _text_fields(type(value)):  # type: ignore[arg-type]
+            yield from _walk(getattr(value, name), f"{path}.{name}")
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            yield from _texts(item, f"{path}[{index}]")
+            yield from _walk(item, f"{path}[{index}]")
     elif hasattr(value, "items"):
         for key, item in value.items():
-            yield from _texts(item, f"{path}.{key}")
+            yield from _walk(item, f"{path}.{key}")
+
+
+def _may_identify(value: object) -> bool:
+    """Whether any text in the value has a candidate identifier: the same walk as ``_walk``
+    without building paths, which only an item with a candidate needs."""
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            if _MAY_IDENTIFY.search(current) and _IDENTIFIERS.search(current):
+                return True
+        elif attrs.has(type(current)):
+            stack.extend(getattr(current, name) for name in _text_fields(type(current)))  # type: ignore[arg-type]
+        elif isinstance(current, (list, tuple)):
+            stack.extend(current)
+        elif hasattr(current, "values"):
+            stack.extend(current.values())
+    return False
 
 
 def check_identifiers(evidence: EvidenceFile, context: CheckContext) -> Iterator[Problem]:
     """Warn about patient-identifiable details in any free text of the evidence."""
     for index, item in enumerate(evidence.evidence):
-        for path, text in _texts(item, f"evidence[{index}]"):
+        if not _may_identify(item):  # the common case, settled without building paths
+            continue
+        for path, text in _walk(item, f"evidence[{index}]"):
             for what, offset in findings(text):
                 yield Problem(
                     f"looks like {what} (at character {offset + 1}): remove patient-identifiable details",

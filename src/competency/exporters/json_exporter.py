@@ -22,7 +22,8 @@ def _make_converter() -> cattrs.Converter:
 
     def analysis(a: Analysis) -> dict[str, Any]:  # its content is read through properties (it may be deferred)
         head = {"kind": a.kind, "evidence": a.evidence, "title": a.title, "status": a.status, "date": a.date}
-        return converter.unstructure(head) | converter.unstructure(a.content)
+        data: dict[str, Any] = converter.unstructure(head) | converter.unstructure(a.content)
+        return data
 
     converter.register_unstructure_hook(Analysis, analysis)
     return converter
