@@ -6,8 +6,9 @@ The rules are documented in docs/scoring.md; each step below names the rule it i
 from __future__ import annotations
 
 import math
+import operator
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import attrs
 
@@ -50,6 +51,19 @@ def _walk_ids(framework: Framework) -> tuple[str, ...]:
     if cached is None or cached[0] is not framework:
         cached = (framework, tuple(c.id for c, _ in framework.walk()))
         _WALKS[id(framework)] = cached
+    return cached[1]
+
+
+# Results of competencies with no evidence below them, by (competency, depth, role), per framework
+# object; kept like _WALKS. A cached result is only reused when every child result is itself cached.
+_EMPTY: dict[int, tuple[Framework, dict[tuple[str, int, str | None], CompetencyResult]]] = {}
+
+
+def _empty_results(framework: Framework) -> dict[tuple[str, int, str | None], CompetencyResult]:
+    cached = _EMPTY.get(id(framework))
+    if cached is None or cached[0] is not framework:
+        cached = (framework, {})
+        _EMPTY[id(framework)] = cached
     return cached[1]
 
 
@@ -101,6 +115,7 @@ class _FrameworkScoring:
         self.results: dict[str, CompetencyResult] = {}
         self._prefix = framework.qualified("")
         self._recency_by_date: dict[object, float] = {}
+        self._empty = _empty_results(framework)
 
     def result(self) -> FrameworkResult:
         for root in self.framework.roots:
@@ -123,10 +138,26 @@ class _FrameworkScoring:
     def _score(self, competency: Competency, depth: int, ancestors: frozenset[str]) -> CompetencyResult:
         direct = self._direct(competency)
         children = [c for c in self.framework.children(competency.id) if c.id not in ancestors]
+        if direct is _NO_EVIDENCE:
+            # Without evidence anywhere below it, a competency's result depends only on the
+            # framework and the role: most of a framework, for most people, so it is made once.
+            empty_key = (competency.id, depth, self.context.role)
+            child_results = [self._score(c, depth + 1, ancestors | {competency.id}) for c in children]
+            if all(r is self._empty.get((r.id, depth + 1, self.context.role)) for r in child_results):
+                cached = self._empty.get(empty_key)
+                if cached is None:
+                    cached = self._empty[empty_key] = self._result(competency, depth, direct, child_results)
+                self.results[competency.id] = cached
+                return cached
+            return self._result(competency, depth, direct, child_results)
+        inner = ancestors | {competency.id}
+        return self._result(competency, depth, direct, [self._score(c, depth + 1, inner) for c in children])
+
+    def _result(
+        self, competency: Competency, depth: int, direct: _Direct, child_results: list[CompetencyResult]
+    ) -> CompetencyResult:
         basis, score, rank, trail, flags = "direct", direct.score, direct.rank, direct.evidence, direct.flags
-        if children:
-            inner = ancestors | {competency.id}
-            child_results = [self._score(c, depth + 1, inner) for c in children]
+        if child_results:
             rolled = self._rollup(child_results)
             if rolled is not None and (rank is None or rolled[1] is not None and rolled[1] > rank):
                 basis, score, rank, trail = "rollup", rolled[0], rolled[1], rolled[2]
@@ -165,38 +196,46 @@ class _FrameworkScoring:
 
     def _direct(self, competency: Competency) -> _Direct:
         """Rules S1-S4: weighted mean of judgements, capped credit, minimum independent sources."""
-        config = self.context.config
         contributions = self.contributions.get(self._prefix + competency.id)
         if not contributions:
             return _NO_EVIDENCE
-        recency = {id(c): self._recency(c) for c in contributions}
-        judgements = [c for c in contributions if c.value is not None]
-        weights = [c.weight * recency[id(c)] for c in judgements]
-        total_weight = math.fsum(weights)
-        credit = math.fsum(c.credit * recency[id(c)] for c in contributions)
-        capped = min(config.credit_cap, credit)
+        config = self.context.config
+        recency = self._recency
+        judged: list[tuple[float, Contribution]] = []  # (weight after recency, judgement)
+        credits: list[float] = []
+        developing: list[tuple[str, float, float, str]] = []  # credit-only entries of the trail
+        for c in contributions:
+            factor = recency(c)
+            credits.append(c.credit * factor)
+            if c.value is not None:
+                judged.append((c.weight * factor, c))
+            else:
+                developing.append((c.evidence, 0.0, credits[-1], c.note))
+        # fsum is exactly rounded, so no sum below depends on the order the evidence came in.
+        total_weight = math.fsum(w for w, _ in judged)
+        credit = math.fsum(credits)
         flags: list[str] = []
-        if judgements and total_weight > 0:
-            base = math.fsum(w * c.value for w, c in zip(weights, judgements)) / total_weight  # type: ignore[operator]
-            if all(c.source == "rater:self" or c.source.startswith("rater:self:") for c in judgements):
+        if judged and total_weight > 0:
+            base = math.fsum(w * c.value for w, c in judged) / total_weight  # type: ignore[operator]
+            if all(c.source == "rater:self" or c.source.startswith("rater:self:") for _, c in judged):
                 flags.append("self-rated-only")
         else:
             base = 1.0  # credit alone builds up from the lowest level
             flags.append("credit-only")
         if credit > config.credit_cap:
             flags.append("credit-capped")
-        score = min(float(self.scale.top), base + capped)
+        top = self.scale.top
+        score = min(float(top), base + min(config.credit_cap, credit))
         sources = len({c.source for c in contributions})
-        rank = level_rank_for(score, self.scale.top)
+        rank = level_rank_for(score, top)
         if sources < config.min_sources:
             flags.append("insufficient-evidence")
             rank = None
-        trail = _trail(
-            (c.evidence, (w / total_weight) if total_weight else 0.0, 0.0, c.note) for w, c in zip(weights, judgements)
-        ) + _trail(
-            (c.evidence, 0.0, c.credit * recency[id(c)], c.note) for c in contributions if c.value is None
-        )
-        return _Direct(score, rank, tuple(sorted(trail, key=lambda e: e.id)), sources, tuple(flags))
+        judging = [(c.evidence, (w / total_weight) if total_weight else 0.0, 0.0, c.note) for w, c in judged]
+        trail = _trail(judging) + _trail(developing) if developing else _trail(judging)
+        if len(trail) > 1:
+            trail = tuple(sorted(trail, key=operator.attrgetter("id")))
+        return _Direct(score, rank, trail, sources, tuple(flags))
 
     def _recency(self, contribution: Contribution) -> float:
         date = contribution.date
@@ -232,7 +271,11 @@ class _FrameworkScoring:
         return score, rank, weights, flags
 
 
-def _trail(entries: Iterable[tuple[str, float, float, str]]) -> tuple[EvidenceWeight, ...]:
+def _trail(entries: list[tuple[str, float, float, str]]) -> tuple[EvidenceWeight, ...]:
+    """One entry per evidence item: its weights and credits summed in a fixed (sorted) order."""
+    if len(entries) == 1:
+        evidence_id, weight, credit, note = entries[0]
+        return (EvidenceWeight(evidence_id, round(weight, 4), round(credit, 4), note),)
     merged: dict[str, list[float | str]] = {}
     for evidence_id, weight, credit, note in sorted(entries):
         slot = merged.setdefault(evidence_id, [0.0, 0.0, note])
