@@ -22,10 +22,11 @@ class Resolved:
 
     framework: Framework
     competency: Competency
+    #: ``framework-id:competency-id`` (made once: scoring asks for it for every contribution).
+    qualified: str = attrs.field(init=False)
 
-    @property
-    def qualified(self) -> str:
-        """``framework-id:competency-id``."""
+    @qualified.default
+    def _qualify(self) -> str:
         return self.framework.qualified(self.competency.id)
 
 
@@ -62,6 +63,8 @@ class Resolver:
     def resolve(self, reference: str) -> Resolved:
         """Resolve a reference or raise :class:`UnresolvedReference` with a helpful message."""
         answer = self._cache.get(reference)
+        if answer.__class__ is Resolved:  # the common case first: a known, resolvable reference
+            return answer
         if answer is None:
             try:
                 answer = self._resolve(reference)

@@ -54,6 +54,7 @@ class Rating(DatedItem):
 
     def contributions(self, context: ScoringContext) -> Iterator[Contribution]:
         weight = context.config.rater_weights.get(self.rater, 1.0)
+        source = self.source_key()
         for reference, value in self.ratings.items():
             resolved = context.resolver.resolve(reference)
             rank = context.resolver.level_rank(resolved.framework, value)
@@ -61,7 +62,7 @@ class Rating(DatedItem):
             yield Contribution(
                 competency=resolved.qualified,
                 evidence=self.id,
-                source=self.source_key(),
+                source=source,
                 date=self.date,
                 value=float(rank),
                 weight=weight,
