@@ -129,11 +129,19 @@ def _union_hook(converter: cattrs.Converter, tp: Any) -> Callable[[object, type]
     hooks = [(m, converter.get_structure_hook(m)) for m in members]
     wanted = " or ".join(_TYPE_NAMES.get(m, getattr(m, "__name__", str(m))) for m in members)
 
+    if len(hooks) == 1:
+        [(only, only_hook)] = hooks
+
+        def structure_optional(value: object, _: type) -> object:
+            if value is None and optional:
+                return None
+            return only_hook(value, only)
+
+        return structure_optional
+
     def structure(value: object, _: type) -> object:
         if value is None and optional:
             return None
-        if len(hooks) == 1:
-            return hooks[0][1](value, hooks[0][0])
         # Several members: the value's own type chooses, exactly (true is not an integer).
         for member, hook in hooks:
             if type(value) is member or (member is float and type(value) is int):
@@ -194,6 +202,10 @@ def _wrap_array(converter: cattrs.Converter, tp: Any) -> Callable[[object, type]
             raise InvalidValue(f"expected an array, got {describe(value)}")
         if not homogeneous:
             raise InvalidValue("fixed-length tuples are not supported in input")
+        try:  # valid input, the common case, in one go; errors are collected one by one below
+            return tuple([element_hook(item, element) for item in value])
+        except Exception:  # noqa: BLE001, S110 - the loop below says what and where
+            pass
         errors: list[Exception] = []
         out: list[object] = []
         for index, item in enumerate(value):
@@ -217,6 +229,10 @@ def _wrap_mapping(converter: cattrs.Converter, tp: Any) -> Callable[[object, typ
     def structure(value: object, _: type) -> Mapping[object, object]:
         if not isinstance(value, Mapping):
             raise InvalidValue(f"expected a table, got {describe(value)}")
+        try:  # valid input, the common case, in one go; errors are collected one by one below
+            return types.MappingProxyType({key_hook(k, key_type): value_hook(v, value_type) for k, v in value.items()})
+        except Exception:  # noqa: BLE001, S110 - the loop below says what and where
+            pass
         errors: list[Exception] = []
         out: dict[object, object] = {}
         for key, item in value.items():
