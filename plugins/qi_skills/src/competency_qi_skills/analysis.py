@@ -14,23 +14,26 @@ Pure standard library (plus ``attrs``), no I/O. Every rule cites its source:
   R package NHSRplotthedots (``ptd_spc_standard()`` and
   ``ptd_calculate_point_type()``).
 
-Arithmetic is exact: every input is turned into a :class:`fractions.Fraction`
-(see :func:`_exact`) so that "on the median", "on the mean" and "beyond a limit"
-are decided without floating-point noise, and adding a constant to every value
-or multiplying every value by a positive factor (when that arithmetic is itself
-exact) changes no signal. Floats in the results are for display only.
+Arithmetic is exact: every input is read as an exact rational once, and the
+series is scaled to integers over a common denominator (see :func:`_series`), so
+that "on the median", "on the mean" and "beyond a limit" are decided without
+floating-point noise, and adding a constant to every value or multiplying every
+value by a positive factor (when that arithmetic is itself exact) changes no
+signal. Centre lines and limits are :class:`fractions.Fraction` in those integer
+units, computed once per chart; each point is compared with them in integers
+(see :class:`_Level`). Floats in the results are for display only.
 
 All point indices are 0-based positions in the input series.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from statistics import median as _median
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from attrs import field, frozen
 from attrs.validators import in_
@@ -42,6 +45,7 @@ __all__ = [
     "Signal",
     "XmRChart",
     "binomial_quantile",
+    "run_and_xmr_charts",
     "run_chart",
     "xmr_chart",
 ]
@@ -225,13 +229,63 @@ def run_chart(values: Sequence[float], *, baseline: int | None = None, better: B
     Raises ValueError for empty values, NaN/inf, a baseline outside ``1..n`` or
     an unknown ``better``.
     """
-    xs = _exact(values)
-    n = len(xs)
-    base = _resolve_baseline(baseline, n)
+    series = _series(values)
+    base = _resolve_baseline(baseline, len(series.ints))
     _check_better(better)
+    return _run_chart(series, base, better)
 
+
+def xmr_chart(values: Sequence[float], *, baseline: int | None = None, better: Better = None) -> XmRChart:
+    """Analyse ``values`` as an XmR (individuals) chart, Making Data Count style.
+
+    From the first ``baseline`` points (all when None): mean, moving ranges
+    ``|x[i] - x[i-1]|`` and their mean (mMR); limits ``mean +/- 2.66 * mMR``.
+    Special-cause rules over all points (NHS England "Making Data Count" 2019;
+    edge cases as in NHSRplotthedots):
+
+    * "outside-limits": a point strictly above the upper or below the lower limit.
+    * "seven-one-side": 7 or more consecutive points strictly on one side of the
+      mean; a point exactly on the mean breaks the run.
+    * "seven-trend": 7 or more consecutive points each strictly higher (or
+      lower) than the previous; equal neighbours break the trend.
+    * "two-of-three": 3 consecutive points all on the same side of the mean of
+      which at least 2 lie beyond mean +/- (2/3) * 2.66 * mMR (points beyond
+      the limit count); only the points beyond that line are flagged.
+
+    With fewer than :data:`MIN_POINTS` points (or a one-point baseline, which has
+    no moving range) the judgement is "too-few-points" and no signal is given.
+    If mMR is 0 the limits equal the mean. Raises ValueError for empty values,
+    NaN/inf, a baseline outside ``1..n`` or an unknown ``better``.
+    """
+    series = _series(values)
+    base = _resolve_baseline(baseline, len(series.ints))
+    _check_better(better)
+    return _xmr_chart(series, base, better)
+
+
+def run_and_xmr_charts(
+    values: Sequence[float], *, baseline: int | None = None, better: Better = None
+) -> tuple[RunChart, XmRChart]:
+    """``(run_chart(values, ...), xmr_chart(values, ...))``, reading the values once.
+
+    Same arguments, results and errors as the two functions called one after the other.
+    """
+    series = _series(values)
+    base = _resolve_baseline(baseline, len(series.ints))
+    _check_better(better)
+    return _run_chart(series, base, better), _xmr_chart(series, base, better)
+
+
+# =============================================================================
+# The charts, over a validated series in integer units
+# =============================================================================
+
+
+def _run_chart(series: _Series, base: int, better: Better) -> RunChart:
+    xs = series.ints
+    n = len(xs)
     centre = _median(xs[:base])
-    sides = [_sign(x - centre) for x in xs]
+    sides = _Level.of(centre).sides(xs)
     # Anhøj & Olesen 2014 / qicharts2 runs.analysis(): points on the centre line
     # are dropped ("useful" observations are the others) before counting runs.
     useful = [(i, s) for i, s in enumerate(sides) if s != 0]
@@ -242,7 +296,7 @@ def run_chart(values: Sequence[float], *, baseline: int | None = None, better: B
     longest_run = max((len(points) for _, points in runs), default=0)
     if n_useful:
         longest_run_limit: int | None = _anhoej_longest_run_limit(n_useful)
-        crossings_limit: int | None = binomial_quantile(n_useful - 1, Fraction(1, 2), CROSSINGS_QUANTILE)
+        crossings_limit: int | None = _anhoej_crossings_limit(n_useful)
     else:  # qicharts2 reports NA for both limits when nothing is useful
         longest_run_limit = crossings_limit = None
 
@@ -250,7 +304,7 @@ def run_chart(values: Sequence[float], *, baseline: int | None = None, better: B
         return RunChart(
             n=n,
             baseline=base,
-            median=_to_float(centre),
+            median=series.to_float(centre),
             n_useful=n_useful,
             runs=n_runs,
             crossings=crossings,
@@ -292,42 +346,18 @@ def run_chart(values: Sequence[float], *, baseline: int | None = None, better: B
     return chart("non-random-variation" if signals else "random-variation", tuple(signals))
 
 
-def xmr_chart(values: Sequence[float], *, baseline: int | None = None, better: Better = None) -> XmRChart:
-    """Analyse ``values`` as an XmR (individuals) chart, Making Data Count style.
-
-    From the first ``baseline`` points (all when None): mean, moving ranges
-    ``|x[i] - x[i-1]|`` and their mean (mMR); limits ``mean +/- 2.66 * mMR``.
-    Special-cause rules over all points (NHS England "Making Data Count" 2019;
-    edge cases as in NHSRplotthedots):
-
-    * "outside-limits": a point strictly above the upper or below the lower limit.
-    * "seven-one-side": 7 or more consecutive points strictly on one side of the
-      mean; a point exactly on the mean breaks the run.
-    * "seven-trend": 7 or more consecutive points each strictly higher (or
-      lower) than the previous; equal neighbours break the trend.
-    * "two-of-three": 3 consecutive points all on the same side of the mean of
-      which at least 2 lie beyond mean +/- (2/3) * 2.66 * mMR (points beyond
-      the limit count); only the points beyond that line are flagged.
-
-    With fewer than :data:`MIN_POINTS` points (or a one-point baseline, which has
-    no moving range) the judgement is "too-few-points" and no signal is given.
-    If mMR is 0 the limits equal the mean. Raises ValueError for empty values,
-    NaN/inf, a baseline outside ``1..n`` or an unknown ``better``.
-    """
-    xs = _exact(values)
+def _xmr_chart(series: _Series, base: int, better: Better) -> XmRChart:
+    xs = series.ints
     n = len(xs)
-    base = _resolve_baseline(baseline, n)
-    _check_better(better)
-
     baseline_points = xs[:base]
-    mean = sum(baseline_points, Fraction(0)) / base
+    mean = Fraction(sum(baseline_points), base)
     moving_ranges = [abs(b - a) for a, b in zip(baseline_points, baseline_points[1:])]
     if not moving_ranges:
         # One baseline point: no moving range, so no limits can be computed.
         return XmRChart(
             n=n,
             baseline=base,
-            mean=_to_float(mean),
+            mean=series.to_float(mean),
             mean_moving_range=math.nan,
             upper_limit=math.nan,
             lower_limit=math.nan,
@@ -335,18 +365,19 @@ def xmr_chart(values: Sequence[float], *, baseline: int | None = None, better: B
             signals=(),
         )
 
-    mmr = sum(moving_ranges, Fraction(0)) / len(moving_ranges)
-    upper = mean + LIMIT_FACTOR * mmr
-    lower = mean - LIMIT_FACTOR * mmr
+    mmr = Fraction(sum(moving_ranges), len(moving_ranges))
+    spread = LIMIT_FACTOR * mmr
+    upper = mean + spread
+    lower = mean - spread
 
     def chart(judgement: str, signals: tuple[Signal, ...]) -> XmRChart:
         return XmRChart(
             n=n,
             baseline=base,
-            mean=_to_float(mean),
-            mean_moving_range=_to_float(mmr),
-            upper_limit=_to_float(upper),
-            lower_limit=_to_float(lower),
+            mean=series.to_float(mean),
+            mean_moving_range=series.to_float(mmr),
+            upper_limit=series.to_float(upper),
+            lower_limit=series.to_float(lower),
             judgement=judgement,
             signals=signals,
         )
@@ -354,11 +385,12 @@ def xmr_chart(values: Sequence[float], *, baseline: int | None = None, better: B
     if n < MIN_POINTS:
         return chart("too-few-points", ())
 
+    sides = _Level.of(mean).sides(xs)
     signals = (
-        _outside_limits(xs, upper, lower, better)
-        + _seven_one_side(xs, mean, better)
+        _outside_limits(xs, _Level.of(upper), _Level.of(lower), better)
+        + _seven_one_side(sides, better)
         + _seven_trend(xs, better)
-        + _two_of_three(xs, mean, mmr, better)
+        + _two_of_three(xs, sides, mean, mmr, better)
     )
     return chart("special-cause" if signals else "common-cause", signals)
 
@@ -368,38 +400,37 @@ def xmr_chart(values: Sequence[float], *, baseline: int | None = None, better: B
 # =============================================================================
 
 
-def _outside_limits(xs: Sequence[Fraction], upper: Fraction, lower: Fraction, better: Better) -> tuple[Signal, ...]:
+def _outside_limits(xs: Sequence[int], upper: _Level, lower: _Level, better: Better) -> tuple[Signal, ...]:
     """Making Data Count: a single point beyond a process limit.
 
     Strict comparison as NHSRplotthedots (``y > upl | y < lpl``): a point exactly
     on a limit is not beyond it. Each point is its own signal.
     """
     signals = []
-    for i, x in enumerate(xs):
-        if x > upper:
+    for i, (to_upper, to_lower) in enumerate(zip(upper.sides(xs), lower.sides(xs))):
+        if to_upper > 0:
             signals.append(_signal("outside-limits", (i,), "above", better))
-        elif x < lower:
+        elif to_lower < 0:
             signals.append(_signal("outside-limits", (i,), "below", better))
     return tuple(signals)
 
 
-def _seven_one_side(xs: Sequence[Fraction], mean: Fraction, better: Better) -> tuple[Signal, ...]:
-    """Making Data Count: 7 or more points in a row on one side of the mean.
+def _seven_one_side(sides: Sequence[int], better: Better) -> tuple[Signal, ...]:
+    """Making Data Count: 7 or more points in a row on one side of the mean (``sides``: 1, -1 or 0 on it).
 
     A point exactly on the mean breaks the run, as in NHSRplotthedots
     (``relative_to_mean = sign(y - mean)`` is 0 there, and
     ``ptd_seven_point_one_side_mean`` needs 7 equal non-zero signs). This differs
     on purpose from the run chart, where points on the median are skipped.
     """
-    sides = [(i, _sign(x - mean)) for i, x in enumerate(xs)]
     return tuple(
         _signal("seven-one-side", points, _side_name(side), better)
-        for side, points in _group_consecutive(sides)
+        for side, points in _group_consecutive(enumerate(sides))
         if side != 0 and len(points) >= SPC_RUN_POINTS
     )
 
 
-def _seven_trend(xs: Sequence[Fraction], better: Better) -> tuple[Signal, ...]:
+def _seven_trend(xs: Sequence[int], better: Better) -> tuple[Signal, ...]:
     """Making Data Count: 7 or more points in a row each rising (or falling).
 
     Equal neighbours break the trend, as in NHSRplotthedots
@@ -414,8 +445,12 @@ def _seven_trend(xs: Sequence[Fraction], better: Better) -> tuple[Signal, ...]:
     )
 
 
-def _two_of_three(xs: Sequence[Fraction], mean: Fraction, mmr: Fraction, better: Better) -> tuple[Signal, ...]:
+def _two_of_three(
+    xs: Sequence[int], sides: Sequence[int], mean: Fraction, mmr: Fraction, better: Better
+) -> tuple[Signal, ...]:
     """Making Data Count: 2 of 3 consecutive points beyond 2/3 of the way to a limit.
+
+    ``sides`` are the points' sides of the mean (1, -1, or 0 on it).
 
     A window of 3 consecutive points qualifies when all 3 are strictly on the
     same side of the mean and at least 2 of them lie strictly beyond
@@ -429,11 +464,11 @@ def _two_of_three(xs: Sequence[Fraction], mean: Fraction, mmr: Fraction, better:
     between the line and the limit. Overlapping qualifying windows form one
     signal.
     """
-    near_upper = mean + NEAR_LIMIT_FACTOR * mmr
-    near_lower = mean - NEAR_LIMIT_FACTOR * mmr
-    sides = [_sign(x - mean) for x in xs]
+    near_spread = NEAR_LIMIT_FACTOR * mmr
+    to_near_upper = _Level.of(mean + near_spread).sides(xs)
+    to_near_lower = _Level.of(mean - near_spread).sides(xs)
     beyond = [
-        (s > 0 and x > near_upper) or (s < 0 and x < near_lower) for x, s in zip(xs, sides)
+        (s > 0 and up > 0) or (s < 0 and down < 0) for s, up, down in zip(sides, to_near_upper, to_near_lower)
     ]
     windows = [
         i
@@ -464,7 +499,7 @@ def _merge_windows(starts: list[int], width: int) -> list[tuple[int, int]]:
 # =============================================================================
 
 
-def _trends(xs: Sequence[Fraction], *, ignore_ties: bool) -> list[tuple[str, tuple[int, ...]]]:
+def _trends(xs: Sequence[int], *, ignore_ties: bool) -> list[tuple[str, tuple[int, ...]]]:
     """Maximal monotone stretches of the series, as (direction, point indices).
 
     The series is split into plateaus (maximal groups of equal consecutive
@@ -481,7 +516,8 @@ def _trends(xs: Sequence[Fraction], *, ignore_ties: bool) -> list[tuple[str, tup
     Stretches of a single step are returned too; callers apply the length rule.
     """
     plateaus = _plateaus(xs)
-    steps = [_sign(xs[b[0]] - xs[a[0]]) for a, b in zip(plateaus, plateaus[1:])]
+    # Neighbouring plateaus differ, so each step between them is up (1) or down (-1).
+    steps = [1 if xs[b[0]] > xs[a[0]] else -1 for a, b in zip(plateaus, plateaus[1:])]
     stretches: list[tuple[str, tuple[int, ...]]] = []
     j = 0
     while j < len(steps):
@@ -489,31 +525,33 @@ def _trends(xs: Sequence[Fraction], *, ignore_ties: bool) -> list[tuple[str, tup
         while k + 1 < len(steps) and steps[k + 1] == steps[j] and (ignore_ties or _is_single(plateaus[k + 1])):
             k += 1
         # steps j..k link plateaus j..k+1
-        first = plateaus[j][-1]
+        first = plateaus[j][1]
         last = plateaus[k + 1][0]
         stretches.append(("rising" if steps[j] > 0 else "falling", tuple(range(first, last + 1))))
         j = k + 1
     return stretches
 
 
-def _count_trend_points(xs: Sequence[Fraction], points: tuple[int, ...]) -> int:
+def _count_trend_points(xs: Sequence[int], points: tuple[int, ...]) -> int:
     """Points that count towards a run-chart trend: equal neighbours count once."""
     return 1 + sum(1 for a, b in zip(points, points[1:]) if xs[a] != xs[b])
 
 
-def _plateaus(xs: Sequence[Fraction]) -> list[tuple[int, ...]]:
-    """Maximal groups of consecutive equal values, as index tuples."""
-    groups: list[list[int]] = []
-    for i, x in enumerate(xs):
-        if groups and xs[groups[-1][-1]] == x:
-            groups[-1].append(i)
-        else:
-            groups.append([i])
-    return [tuple(g) for g in groups]
+def _plateaus(xs: Sequence[int]) -> list[tuple[int, int]]:
+    """Maximal groups of consecutive equal values, as (first index, last index); ``xs`` is not empty."""
+    bounds: list[tuple[int, int]] = []
+    first = 0
+    for i in range(1, len(xs)):
+        if xs[i] != xs[i - 1]:
+            bounds.append((first, i - 1))
+            first = i
+    bounds.append((first, len(xs) - 1))
+    return bounds
 
 
-def _is_single(plateau: tuple[int, ...]) -> bool:
-    return len(plateau) == 1
+def _is_single(plateau: tuple[int, int]) -> bool:
+    first, last = plateau
+    return first == last
 
 
 # =============================================================================
@@ -550,6 +588,15 @@ def _anhoej_longest_run_limit(n_useful: int) -> int:
     return k + 3
 
 
+@functools.lru_cache(maxsize=1024)
+def _anhoej_crossings_limit(n_useful: int) -> int:
+    """``qbinom(0.05, n_useful - 1, 0.5)`` (Anhøj & Olesen 2014; qicharts2 ``n.crossings.min``).
+
+    Kept per ``n_useful``: it depends on nothing else, and the exact binomial sum is costly.
+    """
+    return binomial_quantile(n_useful - 1, Fraction(1, 2), CROSSINGS_QUANTILE)
+
+
 def _signal(rule: str, points: Iterable[int], direction: str, better: Better) -> Signal:
     return Signal(rule, tuple(points), direction, _verdict(direction, better))
 
@@ -570,36 +617,116 @@ def _side_name(side: int) -> str:
     return "above" if side > 0 else "below"
 
 
-def _sign(x: Fraction) -> int:
-    return (x > 0) - (x < 0)
+# =============================================================================
+# Exact values as integers
+# =============================================================================
 
 
-def _exact(values: Sequence[float]) -> list[Fraction]:
-    """Validate the series and convert it to exact fractions.
+class _Series(NamedTuple):
+    """A validated series as integers over a common denominator: value ``i`` is ``ints[i] / scale``.
+
+    Scaling by a positive constant keeps every order and tie, so the rules compare the integers
+    directly; centre lines and limits are fractions in the same units (see :class:`_Level`).
+    """
+
+    ints: list[int]
+    scale: int
+
+    def to_float(self, level: Fraction) -> float:
+        """A level in these units, as the float the results report (the true value, ``level / scale``).
+
+        ``float(Fraction)`` is the integer division ``numerator / denominator``, which Python rounds
+        correctly whatever the form of the ratio, so this is ``float(level / scale)`` without the
+        fraction.
+        """
+        return _ratio_to_float(level.numerator, level.denominator * self.scale)
+
+
+class _Level(NamedTuple):
+    """A centre line or limit in a series' integer units, ready for exact comparison with its points.
+
+    ``floor`` and ``ceil`` of the exact level: an integer point ``x`` is above it exactly when
+    ``x > floor`` and below it exactly when ``x < ceil`` (on it when the level is an integer equal
+    to ``x``). So each point costs two integer comparisons, however awkward the level's fraction.
+    """
+
+    floor: int
+    ceil: int
+
+    @classmethod
+    def of(cls, level: Fraction) -> _Level:
+        floor = level.numerator // level.denominator
+        return cls(floor, floor if level.denominator == 1 else floor + 1)
+
+    def sides(self, xs: Iterable[int]) -> list[int]:
+        """For each point, 1 if it is above the level, -1 if below, 0 if on it."""
+        floor, ceil = self
+        return [(x > floor) - (x < ceil) for x in xs]
+
+
+def _median(xs: Sequence[int]) -> Fraction:
+    """The median, exactly (as :func:`statistics.median`: the mean of the middle two for an even count)."""
+    ordered = sorted(xs)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return Fraction(ordered[middle])
+    return Fraction(ordered[middle - 1] + ordered[middle], 2)
+
+
+def _series(values: Sequence[float]) -> _Series:
+    """Validate the series and convert it, exactly, to integers over a common denominator.
 
     Integers and other exact rationals are kept exactly. A float is read as the
     shortest decimal that round-trips to it (``repr``), i.e. the number the user
     wrote: 0.1, 0.2 and 0.3 are exactly 1/10, 2/10 and 3/10, so 0.2 lies exactly
     on the median of 0.1 and 0.3 (converting the binary value instead would put
-    it a hair below, a spurious floating-point artefact).
+    it a hair below, a spurious floating-point artefact). Denominators are then
+    usually powers of ten and the common one is the largest.
     """
     if isinstance(values, (str, bytes)):
         raise TypeError("values must be a sequence of numbers, not a string")
     items = list(values)
     if not items:
         raise ValueError("values must not be empty")
-    exact: list[Fraction] = []
-    for i, v in enumerate(items):
-        if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeError(f"values[{i}] must be a real number, got {v!r}")
-        if isinstance(v, numbers.Rational):
-            exact.append(Fraction(v.numerator, v.denominator))
-            continue
+    ratios = [_exact_ratio(v, i) for i, v in enumerate(items)]
+    scale = math.lcm(*(denominator for _, denominator in ratios))
+    return _Series([numerator * (scale // denominator) for numerator, denominator in ratios], scale)
+
+
+def _exact_ratio(v: float, i: int) -> tuple[int, int]:
+    """``values[i]`` as ``(numerator, denominator)``, denominator > 0 (see :func:`_series`)."""
+    # Plain floats and ints first: the abstract-class checks below are slow, and they are rare.
+    if type(v) is float:
+        f = v
+    elif type(v) is int:
+        return v, 1
+    elif isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise TypeError(f"values[{i}] must be a real number, got {v!r}")
+    elif isinstance(v, numbers.Rational):
+        exact = Fraction(v.numerator, v.denominator)
+        return exact.numerator, exact.denominator
+    else:
         f = float(v)
-        if not math.isfinite(f):
-            raise ValueError(f"values[{i}] must be finite, got {f!r}")
-        exact.append(Fraction(repr(f)))
-    return exact
+    if not math.isfinite(f):
+        raise ValueError(f"values[{i}] must be finite, got {f!r}")
+    return _shortest_decimal(f)
+
+
+def _shortest_decimal(f: float) -> tuple[int, int]:
+    """A finite float's ``repr`` (e.g. ``65.4``, ``-1.5e-07``, ``1e+16``) as ``(numerator, 10**k)``.
+
+    The same value as ``Fraction(repr(f))``, without its regular expression and gcd.
+    """
+    text = repr(f)
+    if "e" not in text:  # the usual form, which always has a point: "65.4", "-3.0", "0.0001"
+        whole, _, decimals = text.partition(".")
+        return int(whole + decimals), 10 ** len(decimals)  # int() keeps the sign; "-0" + "0" is 0
+    mantissa, _, exponent = text.partition("e")
+    whole, _, decimals = mantissa.partition(".")
+    power = int(exponent) - len(decimals)
+    if power >= 0:
+        return int(whole + decimals) * 10**power, 1
+    return int(whole + decimals), 10**-power
 
 
 def _resolve_baseline(baseline: int | None, n: int) -> int:
@@ -633,9 +760,9 @@ def _probability(x: float | Fraction, name: str) -> Fraction:
     return exact
 
 
-def _to_float(x: Fraction) -> float:
-    """Nearest float, saturating to +/-inf where the exact value is beyond float range."""
+def _ratio_to_float(numerator: int, denominator: int) -> float:
+    """Nearest float to ``numerator / denominator`` (> 0), saturating to +/-inf beyond float range."""
     try:
-        return float(x)
+        return numerator / denominator
     except OverflowError:
-        return math.inf if x > 0 else -math.inf
+        return math.inf if numerator > 0 else -math.inf

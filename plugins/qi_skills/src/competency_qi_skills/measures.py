@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .analysis import MIN_POINTS, RunChart, Signal, XmRChart, run_chart, xmr_chart
+from .analysis import MIN_POINTS, RunChart, Signal, XmRChart, run_and_xmr_charts
 
 if TYPE_CHECKING:
     from .project import Measure
@@ -113,12 +113,8 @@ def analyse_measure(measure: Measure) -> MeasureResult:
     if not values:
         return MeasureResult(measure, 0, None, None)
     base = baseline_size(measure)
-    return MeasureResult(
-        measure,
-        base,
-        run_chart(values, baseline=base, better=measure.better),
-        xmr_chart(values, baseline=base, better=measure.better),
-    )
+    run, xmr = run_and_xmr_charts(values, baseline=base, better=measure.better)
+    return MeasureResult(measure, base, run, xmr)
 
 
 # -- plain data ---------------------------------------------------------------------------------
