@@ -19,13 +19,14 @@ thresholds and the four-rater rule for ranges.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
+import operator
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 from attrs import field, frozen
@@ -47,7 +48,9 @@ __all__ = [
     "Cell",
     "Comment",
     "Config",
+    "DimensionAnswers",
     "DimensionResult",
+    "GroupAnswers",
     "GroupSummary",
     "Overall",
     "RadarPoint",
@@ -55,6 +58,7 @@ __all__ = [
     "Report",
     "Stats",
     "aggregate",
+    "aggregate_answers",
 ]
 
 #: Rater groups, in display order.
@@ -361,7 +365,9 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dicts and lists, keys in a fixed order, fractions rounded half-up to 3 decimals."""
-        by_id = {d.id: d for d in self.dimensions}
+        dimensions = [_dimension_dict(d) for d in self.dimensions]
+        # Priorities and the radar repeat figures of the dimensions: read them back rather than round again.
+        by_id = {entry["id"]: entry for entry in dimensions}
         return {
             "status": self.status,
             "scale_points": self.scale_points,
@@ -371,13 +377,13 @@ class Report:
                 {"name": g.name, "raters": g.raters, "threshold": g.threshold, "visible": g.visible}
                 for g in self.groups
             ],
-            "dimensions": [_dimension_dict(d) for d in self.dimensions],
+            "dimensions": dimensions,
             "priorities": [
                 {
                     "dimension": dim,
-                    "shortfall": _round(by_id[dim].shortfall),
-                    "importance": _round(by_id[dim].others.importance_mean),
-                    "priority": _round(by_id[dim].priority),
+                    "shortfall": by_id[dim]["shortfall"],
+                    "importance": by_id[dim]["others"]["importance_mean"],
+                    "priority": by_id[dim]["priority"],
                 }
                 for dim in self.priorities
             ],
@@ -388,31 +394,33 @@ class Report:
                 "mean_gap": _round(self.overall.mean_gap),
                 "category": self.overall.category,
             },
+            # The same points as :attr:`radar`.
             "radar": [
-                {"dimension": p.dimension, "self": p.self_rating, "others": _round(p.others), "target": p.target}
-                for p in self.radar
+                {"dimension": d["id"], "self": d["self"], "others": d["others"]["mean"], "target": d["target"]}
+                for d in dimensions
             ],
         }
 
 
 def _round(value: Fraction | None) -> float | None:
-    # Half away from zero, as people round by hand; exact, so 0.3125 always gives 0.313.
+    # Half away from zero, as people round by hand; exact, so 0.3125 always gives 0.313. In integers:
+    # for |value| = p/q, floor(1000 p/q + 1/2) = (2000 p + q) // 2q.
     if value is None:
         return None
-    scaled = abs(Fraction(value)) * 1000
-    whole = math.floor(scaled + Fraction(1, 2))
-    return float(Fraction(whole if value >= 0 else -whole, 1000))
+    numerator, denominator = value.numerator, value.denominator
+    thousandths = (2000 * abs(numerator) + denominator) // (2 * denominator)
+    # int / int is correctly rounded, exactly as float(Fraction(thousandths, 1000)) is.
+    return (thousandths if numerator >= 0 else -thousandths) / 1000
 
 
 def _round_sqrt(value: Fraction | None) -> float | None:
-    # Decimal's sqrt is correctly rounded, so a rational root such as 0.0625 stays exact and rounds half-up;
-    # an irrational one is never a tie at 3 decimals.
+    # The root of p/q half-up to 3 decimals, exactly: with X = 4,000,000 p/q, 1000 sqrt(p/q) = sqrt(X) / 2, so
+    # the result is floor((sqrt(X) + 1) / 2) = (isqrt(floor(X)) + 1) // 2 thousandths. A rational root such as
+    # sqrt(0.0625) stays exact and rounds half-up; an irrational one is never a tie.
     if value is None:
         return None
-    with localcontext() as context:
-        context.prec = 50
-        root = (Decimal(value.numerator) / Decimal(value.denominator)).sqrt()
-        return float(root.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+    root = math.isqrt(4_000_000 * value.numerator // value.denominator)
+    return (root + 1) // 2 / 1000
 
 
 def _stats_dict(stats: Stats) -> dict[str, Any]:
@@ -453,17 +461,43 @@ def _dimension_dict(result: DimensionResult) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------------------
 
 
-@frozen
-class _RawCell:
-    """One group's answers on one dimension after suppression: only what may be published is kept."""
+@attrs.define
+class DimensionAnswers:
+    """One group's answers on one dimension, as plain lists: the ranks given (not-observed answers are left
+    out), the importances given and the comments as written. A rater who did not answer is in none."""
 
-    group: str
-    suppressed: bool
-    n: int
-    not_observed: int
-    values: tuple[int, ...]
-    importance_n: int | None
-    importances: tuple[int, ...]  # empty when the importance mean may not be shown
+    ranks: list[int] = field(factory=list)
+    importances: list[int] = field(factory=list)
+    comments: list[str] = field(factory=list)
+
+
+@attrs.define
+class GroupAnswers:
+    """One rater group's answers, as :func:`aggregate_answers` reads them: its rater count and its
+    answers by dimension id."""
+
+    raters: int = 0
+    by_dimension: dict[str, DimensionAnswers] = field(factory=dict)
+
+    def on(self, dimension: str) -> DimensionAnswers:
+        """The answers on one dimension, created empty on first use."""
+        answers = self.by_dimension.get(dimension)
+        if answers is None:
+            answers = self.by_dimension[dimension] = DimensionAnswers()
+        return answers
+
+
+#: A dimension nobody in a group answered (only ever read).
+_NO_ANSWERS = DimensionAnswers()
+
+
+class _Collected(NamedTuple):
+    """One visible group's cell on one dimension after suppression: the published cell, and only the answers
+    that may go further (none when suppressed; no importances when their mean may not be shown)."""
+
+    cell: Cell
+    ranks: Sequence[int]
+    importances: Sequence[int]
     comments: tuple[str, ...]
 
 
@@ -536,81 +570,108 @@ def _group_raters(raters: Sequence[Rater], dims: tuple[str, ...], config: Config
     return {group: tuple(members) for group, members in by_group.items()}
 
 
-def _clean_comment(text: str | None) -> str | None:
-    if text is None:
-        return None
-    text = text.strip()
-    return text or None
+def _answers_by_group(by_group: Mapping[str, tuple[Rater, ...]]) -> dict[str, GroupAnswers]:
+    groups: dict[str, GroupAnswers] = {}
+    for group, members in by_group.items():
+        answers = groups[group] = GroupAnswers(raters=len(members))
+        for rater in members:
+            for dim, answer in rater.answers.items():
+                on_dim = answers.on(dim)
+                if answer.performance is not None:
+                    on_dim.ranks.append(answer.performance)
+                if answer.importance is not None:
+                    on_dim.importances.append(answer.importance)
+                if answer.comment is not None:
+                    on_dim.comments.append(answer.comment)
+    return groups
 
 
-def _collect(dim: str, group: str, members: tuple[Rater, ...], threshold: int) -> _RawCell:
-    answers = [rater.answers.get(dim) for rater in members]
-    # Sorting every collection makes the result independent of rater order by construction.
-    values = tuple(sorted(a.performance for a in answers if a is not None and a.performance is not None))
-    not_observed = len(members) - len(values)
+def _collect(group: str, answers: DimensionAnswers, raters: int, threshold: int, scale_points: int) -> _Collected:
+    ranks = answers.ranks
+    n = len(ranks)
+    not_observed = raters - n
     anonymous = group in ANONYMOUS_GROUPS
-    if anonymous and len(values) < threshold:
+    if anonymous and n < threshold:
         # Cell-level suppression: too few answered to keep them anonymous; keep only the counts.
-        return _RawCell(group, True, len(values), not_observed, (), None, (), ())
-    importances = tuple(sorted(a.importance for a in answers if a is not None and a.importance is not None))
+        return _Collected(Cell(group, True, Stats(n=n, not_observed=not_observed)), (), (), ())
+    importance_n = len(answers.importances)
     # The same rule for importance: an anonymous mean of fewer than `threshold` answers is not shown.
-    shown_importances = importances if len(importances) >= (threshold if anonymous else 1) else ()
-    comments = tuple(sorted(c for a in answers if a is not None and (c := _clean_comment(a.comment)) is not None))
-    return _RawCell(group, False, len(values), not_observed, values, len(importances), shown_importances, comments)
+    importances = answers.importances if importance_n >= (threshold if anonymous else 1) else ()
+    # Trimmed (a blank comment is none) and sorted, so their order says nothing about the order of raters.
+    comments = tuple(sorted(text for raw in answers.comments if (text := raw.strip()))) if answers.comments else ()
+    stats = _describe(ranks, not_observed, importance_n, importances, scale_points)
+    return _Collected(Cell(group, False, stats), ranks, importances, comments)
 
 
 def _mean(values: Sequence[int | Fraction]) -> Fraction | None:
     return Fraction(sum(values), len(values)) if values else None
 
 
+#: Fraction(numerator, denominator) for integers, remembered: the same few ratios (means of a handful of ranks)
+#: recur in every report, and a Fraction is immutable, so one object can serve them all.
+_fraction = functools.lru_cache(maxsize=4096)(Fraction)
+
+
 def _describe(
-    values: tuple[int, ...],
+    ranks: Sequence[int],
     not_observed: int,
     importance_n: int | None,
-    importances: tuple[int, ...],
+    importances: Sequence[int],
     scale_points: int,
 ) -> Stats:
-    n = len(values)
+    # Ranks are integers, so sums stay integers: a Fraction is formed only for a published figure.
+    n = len(ranks)
+    total = sum(ranks)
     variance = rwg = agreement = None
     if n >= 2:
-        total = sum(values)
-        variance = Fraction(n * sum(v * v for v in values) - total * total, n * (n - 1))
-        # Expected variance of uniformly random answers on an A-point scale: (A² - 1) / 12.
-        rwg = max(Fraction(0), 1 - variance / Fraction(scale_points**2 - 1, 12))
-        agreement = rwg >= RWG_CUTOFF
+        pairs = n * (n - 1)
+        # n(n - 1) times the sample variance is the integer nΣx² - (Σx)².
+        spread = n * sum(map(operator.mul, ranks, ranks)) - total * total
+        variance = _fraction(spread, pairs)
+        # r_wg = 1 - s² / ((A² - 1) / 12), where (A² - 1) / 12 is the variance of uniformly random answers on an
+        # A-point scale; over the common denominator n(n - 1)(A² - 1), and truncated at 0.
+        expected = pairs * (scale_points * scale_points - 1)
+        excess = max(0, expected - 12 * spread)
+        rwg = _fraction(excess, expected)
+        agreement = excess * RWG_CUTOFF.denominator >= RWG_CUTOFF.numerator * expected  # rwg >= RWG_CUTOFF
     return Stats(
         n=n,
         not_observed=not_observed,
-        mean=_mean(values),
+        mean=_fraction(total, n) if n else None,
         variance=variance,
         rwg=rwg,
         agreement=agreement,
-        range=(min(values), max(values)) if n >= RANGE_MIN_N else None,
+        range=(min(ranks), max(ranks)) if n >= RANGE_MIN_N else None,
         importance_n=importance_n,
-        importance_mean=_mean(importances),
+        importance_mean=_fraction(sum(importances), len(importances)) if importances else None,
     )
 
 
-def _cell(raw: _RawCell, scale_points: int) -> Cell:
-    if raw.suppressed:
-        return Cell(raw.group, True, Stats(n=raw.n, not_observed=raw.not_observed))
-    stats = _describe(raw.values, raw.not_observed, raw.importance_n, raw.importances, scale_points)
-    return Cell(raw.group, False, stats)
-
-
-def _pool_others(cells: Sequence[_RawCell], scale_points: int) -> Stats:
+def _pool_others(cells: Sequence[_Collected], scale_points: int) -> Stats:
     # Only published non-self cells go in, so "all others" is a function of what is already shown:
     # nothing about a hidden group or a suppressed cell can be recovered by subtraction.
-    pooled = [c for c in cells if c.group != "self" and not c.suppressed]
-    values = tuple(sorted(v for c in pooled for v in c.values))
-    importances = tuple(sorted(i for c in pooled for i in c.importances))
-    not_observed = sum(c.not_observed for c in pooled)
-    return _describe(values, not_observed, len(importances), importances, scale_points)
+    pooled = [c for c in cells if c.cell.group != "self" and not c.cell.suppressed]
+    ranks = [rank for c in pooled for rank in c.ranks]
+    importances = [importance for c in pooled for importance in c.importances]
+    not_observed = sum(c.cell.stats.not_observed for c in pooled)
+    return _describe(ranks, not_observed, len(importances), importances, scale_points)
 
 
 def _level(mean: Fraction, scale_points: int) -> int:
     # Cut-points half-way between ranks: below 1.5 is rank 1, below 2.5 rank 2, and so on.
-    return max(1, min(scale_points, math.floor(mean + Fraction(1, 2))))
+    # For mean = p/q that is floor(p/q + 1/2) = (2p + q) // 2q.
+    rank = (2 * mean.numerator + mean.denominator) // (2 * mean.denominator)
+    return max(1, min(scale_points, rank))
+
+
+def _difference(rank: int, mean: Fraction) -> Fraction:
+    # rank - p/q, over the mean's denominator.
+    return _fraction(rank * mean.denominator - mean.numerator, mean.denominator)
+
+
+def _shortfall(target: int, mean: Fraction) -> Fraction:
+    # max(0, target - p/q), over the mean's denominator.
+    return _fraction(max(0, target * mean.denominator - mean.numerator), mean.denominator)
 
 
 def _flag(gap: Fraction | None, threshold: Fraction) -> str | None:
@@ -625,8 +686,7 @@ def _flag(gap: Fraction | None, threshold: Fraction) -> str | None:
 
 def _dimension(
     dim: str,
-    by_group: Mapping[str, tuple[Rater, ...]],
-    summaries: Sequence[GroupSummary],
+    shown: Sequence[tuple[GroupSummary, GroupAnswers]],
     *,
     config: Config,
     target: int,
@@ -634,18 +694,21 @@ def _dimension(
     judge: bool,
     gap_threshold: Fraction,
 ) -> DimensionResult:
-    raw = [_collect(dim, s.name, by_group[s.name], s.threshold) for s in summaries if s.visible]
-    others = _pool_others(raw, config.scale_points)
-    self_values = [c.values for c in raw if c.group == "self"]
-    self_rating = self_values[0][0] if self_values and self_values[0] else None
-    gap = None if self_rating is None or others.mean is None else self_rating - others.mean
+    cells = [
+        _collect(summary.name, group.by_dimension.get(dim, _NO_ANSWERS), group.raters, summary.threshold, config.scale_points)
+        for summary, group in shown
+    ]
+    others = _pool_others(cells, config.scale_points)
+    self_ranks = [c.ranks for c in cells if c.cell.group == "self"]
+    self_rating = min(self_ranks[0]) if self_ranks and self_ranks[0] else None  # one self rater at most
+    gap = None if self_rating is None or others.mean is None else _difference(self_rating, others.mean)
     level = shortfall = priority = None
     if judge and others.mean is not None:
         level = _level(others.mean, config.scale_points)
-        shortfall = max(Fraction(0), target - others.mean)
+        shortfall = _shortfall(target, others.mean)
         if others.importance_mean is not None:
             priority = others.importance_mean * shortfall
-    comments = tuple(Comment(c.group, text) for c in raw for text in c.comments)  # raw is in group order
+    comments = tuple(Comment(c.cell.group, text) for c in cells for text in c.comments)  # cells are in group order
     return DimensionResult(
         id=dim,
         target=target,
@@ -657,7 +720,7 @@ def _dimension(
         level_label=None if level is None else labels[level - 1],
         shortfall=shortfall,
         priority=priority,
-        groups=tuple(_cell(c, config.scale_points) for c in raw),
+        groups=tuple(c.cell for c in cells),
         comments=comments,
     )
 
@@ -709,12 +772,44 @@ def aggregate(
     labels = _check_labels(level_labels, config.scale_points)
     goals = _resolve_targets(targets, dims, config.scale_points)
     by_group = _group_raters(raters, dims, config)
+    return _report(_answers_by_group(by_group), dims, config, goals, labels)
+
+
+def aggregate_answers(
+    groups: Mapping[str, GroupAnswers],
+    dimensions: Sequence[str],
+    *,
+    config: Config = Config(),
+    targets: Mapping[str, int] | None = None,
+    level_labels: Sequence[str] = DEFAULT_LEVEL_LABELS,
+) -> Report:
+    """:func:`aggregate` for answers already grouped, without a :class:`Rater` per rater and an
+    :class:`Answer` per answer: for a caller that has validated its input itself (the ``360`` kind does).
+
+    ``groups`` maps a group of :data:`GROUPS` to its answers; a group left out has no raters. The answers
+    must be what :func:`aggregate` accepts (ranks on their scales, dimensions among ``dimensions``, at most
+    one self rater): only ``dimensions``, ``targets`` and ``level_labels`` are checked here.
+    """
+    dims = _check_dimensions(dimensions)
+    labels = _check_labels(level_labels, config.scale_points)
+    goals = _resolve_targets(targets, dims, config.scale_points)
+    return _report(groups, dims, config, goals, labels)
+
+
+def _report(
+    groups: Mapping[str, GroupAnswers],
+    dims: tuple[str, ...],
+    config: Config,
+    goals: Mapping[str, int],
+    labels: tuple[str, ...],
+) -> Report:
+    answers = {group: groups[group] if group in groups else GroupAnswers() for group in GROUPS}
     summaries = tuple(
         GroupSummary(
             name=group,
-            raters=len(by_group[group]),
+            raters=answers[group].raters,
             threshold=config.thresholds[group],
-            visible=len(by_group[group]) >= config.thresholds[group],
+            visible=answers[group].raters >= config.thresholds[group],
         )
         for group in GROUPS
     )
@@ -724,11 +819,12 @@ def aggregate(
     gap_threshold = (
         Fraction(config.scale_points - 1, 3) if config.gap_threshold is None else _exact(config.gap_threshold)
     )
+    # Only visible groups' answers are read from here on.
+    shown = [(summary, answers[summary.name]) for summary in summaries if summary.visible]
     results = tuple(
         _dimension(
             dim,
-            by_group,
-            summaries,
+            shown,
             config=config,
             target=goals[dim],
             labels=labels,

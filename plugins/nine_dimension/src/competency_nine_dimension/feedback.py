@@ -3,8 +3,9 @@
 The format is documented in docs/360-format.md. The engine's strict converter structures an item (exact
 TOML types, unknown keys rejected, every error located); :meth:`Feedback360.check` adds what types cannot
 say (levels on the scale, importance 1-5, one self rater, unique rater ids, thresholds not below their
-floor). The figures come from :func:`competency_nine_dimension.aggregate.aggregate`, which enforces the
-anonymity policy (docs/360-aggregation.md); everything this module publishes (the analysis and the
+floor). The figures come from :func:`competency_nine_dimension.aggregate.aggregate_answers` (or, for an item
+nothing has checked, :func:`~competency_nine_dimension.aggregate.aggregate`, which names what is wrong), which
+enforces the anonymity policy (docs/360-aggregation.md); everything this module publishes (the analysis and the
 contributions to the scorer) is read from its :class:`~competency_nine_dimension.aggregate.Report`, so
 nothing here can see a hidden group's answers.
 """
@@ -12,7 +13,7 @@ nothing here can see a hidden group's answers.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 import attrs
 from competency import Analysis, AnalysisContent, CheckContext, ConfigurationError, Contribution, DatedItem, LevelValue, Problem, ScoringContext
@@ -25,9 +26,11 @@ from .aggregate import (
     STATUS_OK,
     Answer,
     Config,
+    GroupAnswers,
     Rater,
     Report,
     aggregate,
+    aggregate_answers,
 )
 from .aggregate import _round as published_figure
 from .dimensions import (
@@ -53,6 +56,7 @@ if TYPE_CHECKING:
     from competency import Framework, Scale
 
 Group = Literal["self", "line-manager", "peer", "direct-report", "other"]
+V = TypeVar("V")
 
 #: The weight of the published "all others" mean as a judgement in the default scorer: a pooled view of
 #: several colleagues counts for more than one rater (a supervisor's rating weighs 1.5, docs/scoring.md S1).
@@ -63,6 +67,8 @@ _RECENT_REPORTS: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
 SELF_WEIGHT = 0.5
 #: The source of self judgements: the same as a self ``rating``, so the subject counts as one source.
 SELF_SOURCE = "rater:self"
+#: The importance scale the aggregation takes (``Config().importance_points``).
+_IMPORTANCE_POINTS = Config().importance_points
 
 
 @attrs.frozen(kw_only=True)
@@ -95,8 +101,9 @@ class Feedback360(DatedItem):
         """Every dimension named, qualified: a bare id in a 360 always means the model's dimension."""
         for index, rater in enumerate(self.raters):
             for section in ("ratings", "importance", "comments"):
+                prefix = f"raters[{index}].{section}."
                 for key in getattr(rater, section):
-                    yield f"raters[{index}].{section}.{key}", qualify(key)
+                    yield prefix + key, qualify(key)
 
     def check(self, context: CheckContext) -> Iterator[Problem]:
         if self.facilitator is not None and not self.facilitator.strip():
@@ -177,9 +184,10 @@ class Feedback360(DatedItem):
                 continue
             shown = ", ".join(GROUP_NAMES.get(cell.group, cell.group) for cell in cells)
             note = f"360: all others {number(published_figure(dimension.others.mean))} (n {answers}; {shown})"
+            competency = framework.qualified(dimension.id)
             for cell in cells:
                 yield Contribution(
-                    competency=framework.qualified(dimension.id),
+                    competency=competency,
                     evidence=self.id,
                     source=f"360:{self.id}:{cell.group}",
                     date=self.date,
@@ -254,13 +262,50 @@ class Feedback360(DatedItem):
             _RECENT_REPORTS.pop(next(iter(_RECENT_REPORTS)))
         return built
 
+    def answer_groups(self, scale: Scale, dims: tuple[str, ...]) -> dict[str, GroupAnswers] | None:
+        """The raters' answers grouped as :func:`aggregate_answers` takes them, or None when anything in them
+        is not plainly valid, which a checked item never is: :meth:`aggregate_raters` and :func:`aggregate`
+        then name the problem, exactly as they always have."""
+        groups = {group: GroupAnswers() for group in GROUPS}
+        known = frozenset(dims)
+        ids: set[str] = set()
+        try:
+            for rater in self.raters:
+                if not isinstance(rater.id, str) or not rater.id or rater.id in ids or rater.group not in groups:
+                    return None
+                ids.add(rater.id)
+                ratings = _by_dimension(rater.ratings, known)
+                importances = _by_dimension(rater.importance, known)
+                comments = _by_dimension(rater.comments, known)
+                if ratings is None or importances is None or comments is None:
+                    return None
+                answers = groups[rater.group]
+                answers.raters += 1
+                for dim, value in ratings:
+                    rank = performance_rank(scale, value, extra=NOT_OBSERVED)  # ValueError if off the scale
+                    if rank is not None:
+                        answers.on(dim).ranks.append(rank)
+                for dim, importance in importances:
+                    if type(importance) is not int or not 1 <= importance <= _IMPORTANCE_POINTS:
+                        return None
+                    answers.on(dim).importances.append(importance)
+                for dim, text in comments:
+                    if not isinstance(text, str):
+                        return None
+                    answers.on(dim).comments.append(text)
+        except (AttributeError, TypeError, ValueError):
+            return None
+        return groups if groups["self"].raters <= 1 else None
+
     def _build_report(self, context: ScoringContext) -> tuple[Framework, Report] | None:
         framework = framework_of(context)
         if framework is None:
             return None
         scale = framework.scale
-        raters = self.aggregate_raters(scale)
         dims = dimensions(framework)
+        groups = self.answer_groups(scale, dims)
+        # Anything not plainly valid takes the general path, which raises just as it always has.
+        raters = self.aggregate_raters(scale) if groups is None else ()
         role = framework.role(context.role) if context.role else None
         targets = {}
         if role is not None:
@@ -273,7 +318,19 @@ class Feedback360(DatedItem):
             gap_threshold=self.gap_threshold,
             scale_points=scale.top,
         )
-        return framework, aggregate(raters, dims, config=config, targets=targets, level_labels=[lv.label for lv in scale.levels])
+        labels = [lv.label for lv in scale.levels]
+        if groups is None:
+            return framework, aggregate(raters, dims, config=config, targets=targets, level_labels=labels)
+        return framework, aggregate_answers(groups, dims, config=config, targets=targets, level_labels=labels)
+
+
+def _by_dimension(table: Mapping[str, V], known: frozenset[str]) -> list[tuple[str, V]] | None:
+    """A rater's table keyed by dimension id; None if a key is not a known dimension or two keys name the
+    same one (an Answer holds one value per dimension: :meth:`Feedback360.aggregate_raters` keeps the last)."""
+    entries = [(dimension_id(key), value) for key, value in table.items()]
+    if len({dim for dim, _ in entries} & known) != len(entries):
+        return None
+    return entries
 
 
 def _analysis_data(item: Feedback360, framework: Framework, report: Report, role_id: str | None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from an evidence file is made terminal-safe.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -36,8 +37,10 @@ CATEGORY_TEXT = {
 }
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def number(value: float | None, places: int = 2, *, signed: bool = False) -> str:
     """A published figure to ``places`` decimals, half away from zero; ``-`` for none."""
+    # Remembered: a report shows the same few figures again and again (0.0 and -0.0 share an entry; both give 0.00).
     if value is None:
         return "-"
     quantum = Decimal(1).scaleb(-places)
@@ -47,10 +50,15 @@ def number(value: float | None, places: int = 2, *, signed: bool = False) -> str
     return f"{shown:+}" if signed and shown != 0 else str(shown)
 
 
+def _safe(text: str) -> str:
+    """:func:`terminal_safe`, which leaves printable text as it is: most text is, so skip its pass over it."""
+    return text if text.isprintable() else terminal_safe(text)
+
+
 def wrap(text: str, indent: str = "", subsequent: str | None = None) -> list[str]:
     """Wrap safe text to the terminal, breaking at spaces only (ids are hyphenated)."""
     return textwrap.wrap(
-        terminal_safe(text),
+        _safe(text),
         WIDTH,
         initial_indent=indent,
         subsequent_indent=indent + "  " if subsequent is None else subsequent,
@@ -58,7 +66,9 @@ def wrap(text: str, indent: str = "", subsequent: str | None = None) -> list[str
     ) or [indent.rstrip()]
 
 
+@functools.lru_cache(maxsize=256)
 def _name(title: str) -> str:
+    # Remembered: a report names the same few dimensions in every table.
     return f"{fit(title, NAME):<{NAME}}"
 
 
