@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Set up a virtual environment with the engine and its plugins, installed from this checkout.
 #   scripts/setup.sh          .venv with the core and both plugins
-#   scripts/setup.sh test     the same, plus the test dependencies
-#   scripts/setup.sh core     .venv-core with the core and its test dependencies only (no plugin)
+#   scripts/setup.sh test     the same, plus the test dependencies and the rtoml extra (so that the
+#                             TOML parsers' differential tests run)
+#   scripts/setup.sh core     .venv-core with the core and its test dependencies only (no plugin, no
+#                             extra: its tests see the default parser alone, and rtoml missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +29,7 @@ pip=("$venv/bin/python" -m pip install --quiet --disable-pip-version-check)
 
 case "$mode" in
     run)  "${pip[@]}" -e . -e plugins/nine_dimension -e plugins/qi_skills ;;
-    test) "${pip[@]}" -e '.[test]' -e plugins/nine_dimension -e plugins/qi_skills ;;
+    test) "${pip[@]}" -e '.[test,rtoml]' -e plugins/nine_dimension -e plugins/qi_skills ;;
     core) "${pip[@]}" -e '.[test]' ;;
     *) echo "setup: unknown mode '$mode' (run, test or core)" >&2; exit 2 ;;
 esac

@@ -41,7 +41,7 @@ from .results import ScoreReport, Scorecard
 from .scoring import Scorer
 from .scoring.config import ScoringConfig
 from .search_path import framework_dirs, framework_files
-from .sources import parse_toml, read_text
+from .sources import parse_toml, read_text, toml_parser
 from .structuring import make_converter
 
 #: What :meth:`Engine.load_evidence` accepts: a path, TOML text, or already-parsed data.
@@ -229,13 +229,12 @@ class Engine:
         """Validated evidence; :class:`InvalidInput` listing every problem if it is not valid."""
         return self.validate(source, as_of=as_of, name=name).unwrap()
 
-    @staticmethod
-    def _parse(source: EvidenceSource, label: str) -> object:
-        if isinstance(source, os.PathLike):
-            return parse_toml(read_text(Path(source)), label)
-        if isinstance(source, str):
-            return parse_toml(source, label)
-        return source
+    def _parse(self, source: EvidenceSource, label: str) -> object:
+        if not isinstance(source, (os.PathLike, str)):
+            return source
+        parser = toml_parser(self._env)  # COMPETENCY_TOML_PARSER: a set-up error before any input error
+        text = read_text(Path(source)) if isinstance(source, os.PathLike) else source
+        return parse_toml(text, label, parser)
 
     # -- scoring -----------------------------------------------------------------------------------
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import tomli
 
-from .errors import InvalidInput, Problem
+from . import rtoml_compat
+from .errors import ConfigurationError, InvalidInput, Problem
 
 #: The largest input file read, in bytes (documented in docs/evidence-format.md). A 360 with fifty
 #: raters and long comments is well under 1 MiB; anything larger is more likely a mistake or an attack.
@@ -36,15 +38,15 @@ def read_bytes(path: Path, limit: int) -> bytes:
     try:
         if source == "-":
             raw = sys.stdin.buffer.read(limit + 1)
-        elif path.is_dir():
-            raise InvalidInput([Problem("is a directory, not a file")], source)
         else:
             with path.open("rb") as handle:
                 raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise InvalidInput([Problem("no such file")], source) from None
-    except PermissionError:
-        raise InvalidInput([Problem("permission denied")], source) from None
+    except (IsADirectoryError, PermissionError) as exc:
+        # Asked only on failure (one system call less per file): Windows reports a folder as denied.
+        what = "is a directory, not a file" if isinstance(exc, IsADirectoryError) or path.is_dir() else "permission denied"
+        raise InvalidInput([Problem(what)], source) from None
     except OSError as exc:
         raise InvalidInput([Problem(f"cannot be read ({exc.strerror or exc})")], source) from None
     if len(raw) > limit:
@@ -67,15 +69,48 @@ def decode(raw: bytes, source: str = "") -> str:
     return text
 
 
-def parse_toml(text: str, source: str = "") -> dict[str, Any]:
-    """Parse TOML text; an empty document or a syntax error is :class:`InvalidInput` with line and column."""
+#: The setting that chooses the TOML parser (documented in docs/evidence-format.md).
+TOML_PARSER_ENV = "COMPETENCY_TOML_PARSER"
+#: The TOML parsers: tomli (a dependency, the default) and rtoml (the optional extra ``competency[rtoml]``).
+TOML_PARSERS = ("tomli", "rtoml")
+DEFAULT_TOML_PARSER = "tomli"
+
+
+def toml_parser(env: Mapping[str, str] | None = None) -> str:
+    """The TOML parser that ``COMPETENCY_TOML_PARSER`` in ``env`` (default: the environment) names,
+    tomli if it is unset or empty; :class:`ConfigurationError` for an unknown name, or for rtoml
+    when the optional extra is not installed."""
+    raw = (os.environ if env is None else env).get(TOML_PARSER_ENV, "").strip()
+    return check_toml_parser(raw or DEFAULT_TOML_PARSER)
+
+
+def check_toml_parser(parser: str) -> str:
+    """``parser`` if it is a TOML parser that can be used here, else :class:`ConfigurationError`."""
+    if parser not in TOML_PARSERS:
+        raise ConfigurationError(
+            f"unknown TOML parser {parser!r} (set {TOML_PARSER_ENV} to one of: {', '.join(TOML_PARSERS)})"
+        )
+    if parser == "rtoml" and not rtoml_compat.available():
+        raise ConfigurationError(f"{TOML_PARSER_ENV}=rtoml needs the optional extra: pip install 'competency[rtoml]'")
+    return parser
+
+
+def parse_toml(text: str, source: str = "", parser: str = DEFAULT_TOML_PARSER) -> dict[str, Any]:
+    """Parse TOML text; an empty document or a syntax error is :class:`InvalidInput` with line and column.
+
+    ``parser`` is ``"tomli"`` (the default) or ``"rtoml"`` (see :func:`toml_parser`); both give the
+    same data, of the same types, and the same errors for every text (see :mod:`competency.rtoml_compat`).
+    """
+    loads = rtoml_compat.loads if check_toml_parser(parser) == "rtoml" else tomli.loads
     if not text.strip():
         raise InvalidInput([Problem("is empty")], source)
     try:
-        return tomli.loads(text)
+        return loads(text)
     except tomli.TOMLDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise InvalidInput([Problem(f"TOML syntax error at {where}: {exc.msg}")], source) from None
+    except RecursionError as exc:  # tomli's own limits on nesting: hostile input, not a crash
+        raise InvalidInput([Problem(f"TOML is nested too deeply ({exc})")], source) from None
 
 
 def read_toml(path: Path, max_bytes: int | None = None) -> dict[str, Any]:
