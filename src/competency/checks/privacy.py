@@ -79,8 +79,8 @@ def _may_hold_text(annotation: object) -> bool:
             return bool(_text_fields(annotation))
         return True
     origin = typing.get_origin(annotation)
-    if origin is typing.Literal:
-        return any(isinstance(a, str) for a in typing.get_args(annotation))
+    if origin is typing.Literal:  # one of the kind's own constants, never the user's free text
+        return False
     if origin in (typing.Union, types.UnionType, tuple, list, collections.abc.Sequence, set, frozenset):
         return any(_may_hold_text(a) for a in typing.get_args(annotation) if a is not Ellipsis)
     if origin in (dict, collections.abc.Mapping):
