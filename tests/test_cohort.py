@@ -361,6 +361,27 @@ def test_no_suppressed_figure_can_be_worked_out(case: tuple[list[GroupInfo], dic
         assert a not in hidden or b in hidden
 
 
+@given(st.lists(st.lists(st.integers(-2, 2), min_size=4, max_size=4), min_size=1, max_size=7), st.data())
+def test_the_figures_a_suppressed_one_depends_on_are_found_in_one_elimination(
+    rows: list[list[int]], data: st.DataObject
+) -> None:
+    # The audit asks which published figures every way of working out a suppressed one needs; one
+    # elimination answers for all of them: the same answer as dropping each in turn and asking the
+    # exact rank over the rationals.
+    from competency.cohort import Figure, _essential
+
+    published = [Figure(key=i, value=5, vector=tuple(row)) for i, row in enumerate(rows)]
+    weights = data.draw(st.lists(st.integers(-2, 2), min_size=len(rows), max_size=len(rows)))
+    target_vector = tuple(sum(w * row[j] for w, row in zip(weights, rows)) for j in range(4))
+    target = Figure(key="target", value=5, vector=target_vector)
+    expected = set()
+    for figure in published:
+        others = [f.vector for f in published if f is not figure]
+        if _rank([*others, target_vector]) > _rank(others):
+            expected.add(figure.key)
+    assert _essential(published, target) == expected
+
+
 @given(
     people=st.lists(st.tuples(st.sampled_from([*ROLES, None]), st.lists(st.integers(0, 4), min_size=3, max_size=3)), max_size=80),
     min_cell=st.integers(3, 7),

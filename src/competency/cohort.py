@@ -451,15 +451,20 @@ def _echelon(vectors: Iterable[Sequence[int]]) -> tuple[dict[int, list[int]], li
     basis: dict[int, list[int]] = {}
     order: list[int] = []
     for raw in vectors:
-        vector = _reduce([v % _P for v in raw], basis, order)
-        pivot = next((i for i, v in enumerate(vector) if v), None)
-        if pivot is None:
-            continue
-        inverse = pow(vector[pivot], _P - 2, _P)
-        basis[pivot] = [(v * inverse) % _P for v in vector]
-        order.append(pivot)
-        order.sort()
+        _extend(basis, order, raw)
     return basis, order
+
+
+def _extend(basis: dict[int, list[int]], order: list[int], raw: Sequence[int]) -> None:
+    """Add a vector to an echelon basis (nothing if it is already in its span)."""
+    vector = _reduce([v % _P for v in raw], basis, order)
+    pivot = next((i for i, v in enumerate(vector) if v), None)
+    if pivot is None:
+        return
+    inverse = pow(vector[pivot], _P - 2, _P)
+    basis[pivot] = [(v * inverse) % _P for v in vector]
+    order.append(pivot)
+    order.sort()
 
 
 def determined(figures: Sequence[Figure], hidden: Iterable[Key]) -> list[Key]:
@@ -474,6 +479,48 @@ def _follows(figures: Sequence[Figure], hidden: set[Key], target: Figure) -> boo
     return not any(_reduce(list(target.vector), basis, order))
 
 
+def _essential(published: Sequence[Figure], target: Figure) -> set[Key]:
+    """The published figures without which ``target`` (a combination of them) could not be worked out.
+
+    One elimination instead of one per figure: with the published vectors as the rows of A, the
+    ways of working out the target are the solutions x of xA = target, that is one solution x0 plus
+    any combination of rows that sums to zero (the left null space). Figure c is needed by every
+    way exactly when x0 uses it and no zero-sum combination involves it.
+    """
+    size = len(published)
+    basis: dict[int, tuple[list[int], list[int]]] = {}  # pivot -> (reduced row, the rows it is made of)
+    order: list[int] = []
+    in_zero_sum = [False] * size
+    for index, figure in enumerate(published):
+        made_of = [0] * size
+        made_of[index] = 1
+        vector = [v % _P for v in figure.vector]
+        for done in order:
+            factor = vector[done]
+            if factor:
+                row, parts = basis[done]
+                vector = [(a - factor * b) % _P for a, b in zip(vector, row)]
+                made_of = [(a - factor * b) % _P for a, b in zip(made_of, parts)]
+        pivot = next((i for i, v in enumerate(vector) if v), None)
+        if pivot is None:  # this row and those it was reduced by sum to zero
+            in_zero_sum = [seen or bool(v) for seen, v in zip(in_zero_sum, made_of)]
+            continue
+        inverse = pow(vector[pivot], _P - 2, _P)
+        basis[pivot] = ([(v * inverse) % _P for v in vector], [(v * inverse) % _P for v in made_of])
+        order.append(pivot)
+        order.sort()
+    remainder = [v % _P for v in target.vector]
+    solution = [0] * size  # remainder = target - solution . A, so solution ends as x0
+    for pivot in order:
+        factor = remainder[pivot]
+        if factor:
+            row, parts = basis[pivot]
+            remainder = [(a - factor * b) % _P for a, b in zip(remainder, row)]
+            solution = [(a + factor * b) % _P for a, b in zip(solution, parts)]
+    assert not any(remainder), "the target does not follow from the published figures"
+    return {f.key for f, used, free in zip(published, solution, in_zero_sum) if used and not free}
+
+
 def _audit(figures: Sequence[Figure], hidden: set[Key]) -> bool:
     found = determined(figures, hidden)
     if not found:
@@ -486,21 +533,24 @@ def _audit(figures: Sequence[Figure], hidden: set[Key]) -> bool:
         (f for f in figures if f.key not in hidden and not f.fixed),
         key=lambda f: (f.priority, not any(f.vector[i] for i in support), f.value),
     )
+    essential = _essential([f for f in figures if f.key not in hidden], target)
     for candidate in candidates:
-        if not _follows(figures, hidden | {candidate.key}, target):
+        if candidate.key in essential:
             hidden.add(candidate.key)
             return True
     # More than one way to work it out: give up figures in order until none is left, then keep
     # back those that turn out not to be needed.
-    trial = set(hidden)
-    added = []
-    for candidate in candidates:
-        trial.add(candidate.key)
-        added.append(candidate.key)
-        if not _follows(figures, trial, target):
-            break
-    else:
+    # The shortest run of candidates, from the first, whose loss does it: grown from the end, the
+    # published figures that remain are one span, extended one figure at a time.
+    basis, order = _echelon(f.vector for f in figures if f.key not in hidden and f.fixed)
+    if not any(_reduce(list(target.vector), basis, order)):
         raise AssertionError(f"cannot protect {target.key!r}: it follows from figures that are always published")
+    kept = len(candidates)
+    while any(_reduce(list(target.vector), basis, order)):
+        kept -= 1
+        _extend(basis, order, candidates[kept].vector)
+    added = [c.key for c in candidates[: kept + 1]]
+    trial = hidden | set(added)
     for key in reversed(added[:-1]):
         trial.discard(key)
         if _follows(figures, trial, target):
