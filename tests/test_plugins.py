@@ -163,6 +163,38 @@ def test_an_analysis_takes_its_content_or_a_builder_not_both() -> None:
     assert eager != Analysis("k", "e", "t", {"x": 2}, ("line",))
     with pytest.raises(TypeError, match="not both"):
         Analysis("k", "e", "t", {"x": 1}, build=lambda: AnalysisContent({}))
+    with pytest.raises(TypeError, match="must be a datetime.date"):
+        Analysis("k", "e", "t", {"x": 1}, date="2025-01-01")  # type: ignore[arg-type]
+
+
+def test_an_analysis_given_at_once_takes_its_status_and_date_from_its_data() -> None:
+    from competency import Analysis
+
+    analysis = Analysis("k", "e", "t", {"status": "withheld", "date": "2025-06-01"})
+    assert (analysis.status, analysis.date) == ("withheld", datetime.date(2025, 6, 1))
+    assert Analysis("k", "e", "t", {"date": "not a date"}).date is None
+
+
+def test_analyses_pickle_and_evolve_with_their_content(
+    repo: Path, load_sample_plugin: Loader, with_journal_club: dict[str, Any], tmp_path: Path
+) -> None:
+    import pickle
+
+    import attrs
+
+    plugin = load_sample_plugin("journal_club")
+    engine = engine_with(repo, plugin)
+    file = tmp_path / "journal.toml"
+    file.write_text(tomli_w.dumps(with_journal_club), "utf-8")
+    card = engine.score(engine.load_evidence(file, as_of=AS_OF), as_of=AS_OF)
+    plugin.BUILDS.clear()
+    copy = pickle.loads(pickle.dumps(card))  # a deferred analysis is built to be pickled: its builder is a closure
+    assert plugin.BUILDS == ["journal-club-2025"]
+    assert copy == card and engine.export([copy], "json") == engine.export([card], "json")
+    [analysis] = [a for a in card.analyses if a.kind == "journal-club"]
+    renamed = attrs.evolve(analysis, title="renamed")
+    assert renamed.title == "renamed" and renamed.content == analysis.content
+    assert plugin.BUILDS == ["journal-club-2025"]
 
 
 def test_a_plugin_kind_is_validated_strictly(repo: Path, load_sample_plugin: Loader, with_journal_club: dict[str, Any]) -> None:

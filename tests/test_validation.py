@@ -8,15 +8,16 @@ import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 import tomli
 import tomli_w
 
-from competency import Engine, EvidenceFile, InvalidInput, Validation
+from competency import DatedItem, Engine, EvidenceFile, EvidenceItem, InvalidInput, Validation, hookimpl
 
 AS_OF = datetime.date(2026, 3, 1)
 RECEPTIONIST = "receptionist.toml"
@@ -695,6 +696,37 @@ def test_every_free_text_field_is_checked(text: str) -> None:
     expected = [f"looks like {what} (at character {offset + 1})" for what, offset in findings(text)]
     warned = [w.message.split(": remove")[0] for w in validation.warnings if w.path == "evidence[0].text"]
     assert warned == expected
+
+
+@attrs.frozen
+class OutlineNode:
+    text: str
+    children: tuple[OutlineNode, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Outline(DatedItem):
+    """A plugin kind whose type contains itself: a tree of notes."""
+
+    kind: ClassVar[str] = "outline"
+    summary: ClassVar[str] = "an outline of notes"
+    root: OutlineNode
+
+
+class OutlinePlugin:
+    @hookimpl
+    def register_evidence_kinds(self, register: Callable[[type[EvidenceItem]], None]) -> None:
+        register(Outline)
+
+
+def test_free_text_deep_in_a_kind_that_contains_itself_is_checked() -> None:
+    engine = Engine(plugins=False, extra_plugins=[OutlinePlugin()], search_pyproject=False, env={})
+    root = {"text": "top", "children": [{"text": "ok", "children": [{"text": f"NHS {VALID_NHS_NUMBER}"}]}]}
+    data = {"subject": {"id": "s"}, "evidence": [{"id": "o", "kind": "outline", "date": AS_OF, "root": root}]}
+    validation = engine.validate(data, as_of=AS_OF)
+    assert [(w.path, w.message.split(" (")[0]) for w in validation.warnings] == [
+        ("evidence[0].root.children[0].children[0].text", "looks like an NHS number")
+    ]
 
 
 def test_a_wrong_field_does_not_hide_the_items_other_errors(engine) -> None:

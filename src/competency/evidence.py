@@ -9,6 +9,7 @@ optionally, an analysis of its own (a 360 report, a run chart) to show beside th
 from __future__ import annotations
 
 import datetime
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -88,24 +89,45 @@ class AnalysisContent:
 
 
 class _Deferred:
-    """Builds an analysis's content on first use and keeps it (a cohort run never asks for it)."""
+    """An analysis's content, or how to build it: built on first use, at most once, then kept.
 
-    __slots__ = ("_build", "_content")
+    Calling it gives the content. Pickling builds it first, so a pickled analysis carries its
+    content, not the function (which may be a closure that cannot be pickled).
+    """
 
-    def __init__(self, build: Callable[[], AnalysisContent]) -> None:
-        self._build: Callable[[], AnalysisContent] | None = build
-        self._content: AnalysisContent | None = None
+    __slots__ = ("_build", "_content", "_lock")
 
-    def get(self) -> AnalysisContent:
+    def __init__(self, build: Callable[[], AnalysisContent] | None, content: AnalysisContent | None = None) -> None:
+        self._build = build
+        self._content = content
+        self._lock = threading.Lock() if content is None else None
+
+    def __call__(self) -> AnalysisContent:
         if self._content is None:
-            assert self._build is not None
-            self._content = self._build()
-            self._build = None  # let the closure (and what it holds) go
+            assert self._lock is not None
+            with self._lock:  # threads that read the same analysis build it once
+                if self._content is None:
+                    assert self._build is not None
+                    self._content = self._build()
+                    self._build = None  # let the closure (and what it holds) go
         return self._content
+
+    def __reduce__(self) -> tuple[object, tuple[None, AnalysisContent]]:
+        return (_Deferred, (None, self()))
 
 
 def _content_key(deferred: _Deferred) -> AnalysisContent:
-    return deferred.get()
+    return deferred()
+
+
+def _date_from(data: Mapping[str, Any] | None) -> datetime.date | None:
+    raw = data.get("date") if data is not None else None
+    if isinstance(raw, datetime.date):
+        return raw
+    try:
+        return datetime.date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
 
 
 @attrs.frozen(init=False)
@@ -114,9 +136,11 @@ class Analysis:
 
     Give the content at once (``data``, ``summary``, ``tables``, ``charts``: see
     :class:`AnalysisContent`) or, where it is costly, as ``build``: a function called the first time
-    any of the four is read, at most once. Scoring a cohort reads only ``status`` and ``date``, so a
-    deferred analysis costs nothing there. ``status`` is one word for the analysis's outcome
-    (``"ok"``, ``"too-few-raters"``; default ``"analysed"``) and ``date`` the date it speaks for.
+    any of the four is read, at most once (so an error in it is raised then, not while scoring).
+    Scoring a cohort reads only ``status`` and ``date``, so a deferred analysis costs nothing there.
+    ``status`` is one word for the analysis's outcome (``"ok"``, ``"too-few-raters"``) and ``date``
+    the date it speaks for; given at once, they default to ``data["status"]`` and ``data["date"]``
+    (an ISO date) when those are there, else to ``"analysed"`` and None.
     """
 
     kind: str
@@ -124,7 +148,8 @@ class Analysis:
     title: str
     status: str
     date: datetime.date | None
-    _content: _Deferred = attrs.field(eq=_content_key, repr=False)
+    # Named "build" in __init__, so attrs.evolve() passes the same (possibly built) content on.
+    _content: _Deferred = attrs.field(eq=_content_key, repr=False, alias="build")
 
     def __init__(
         self,
@@ -137,42 +162,46 @@ class Analysis:
         charts: tuple[Chart, ...] = (),
         *,
         build: Callable[[], AnalysisContent] | None = None,
-        status: str = "analysed",
+        status: str | None = None,
         date: datetime.date | None = None,
     ) -> None:
         if build is None:
-            content = AnalysisContent(data if data is not None else {}, summary, tables, charts)
-            deferred = _Deferred(lambda: content)
+            deferred = _Deferred(None, AnalysisContent(data if data is not None else {}, summary, tables, charts))
+            if status is None and data is not None and isinstance(data.get("status"), str):
+                status = data["status"]
+            date = date if date is not None else _date_from(data)
         elif data is not None or summary or tables or charts:
             raise TypeError("give an analysis's content or a function that builds it, not both")
         else:
-            deferred = _Deferred(build)
-        self.__attrs_init__(kind, evidence, title, status, date, deferred)
+            deferred = build if isinstance(build, _Deferred) else _Deferred(build)
+        if date is not None and (not isinstance(date, datetime.date) or isinstance(date, datetime.datetime)):
+            raise TypeError(f"an analysis's date must be a datetime.date, not {date!r}")
+        self.__attrs_init__(kind, evidence, title, "analysed" if status is None else status, date, deferred)
 
     @property
     def content(self) -> AnalysisContent:
         """The analysis's content (built now if it was deferred)."""
-        return self._content.get()
+        return self._content()
 
     @property
     def data(self) -> Mapping[str, Any]:
         """Plain JSON-able data for machines."""
-        return self._content.get().data
+        return self._content().data
 
     @property
     def summary(self) -> tuple[str, ...]:
         """Short lines of plain text for the terminal."""
-        return self._content.get().summary
+        return self._content().summary
 
     @property
     def tables(self) -> tuple[Table, ...]:
         """Tables that the Markdown and HTML reports draw."""
-        return self._content.get().tables
+        return self._content().tables
 
     @property
     def charts(self) -> tuple[Chart, ...]:
         """Charts that the HTML report draws."""
-        return self._content.get().charts
+        return self._content().charts
 
 
 @attrs.frozen(kw_only=True)

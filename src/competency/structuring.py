@@ -202,13 +202,15 @@ def _wrap_array(converter: cattrs.Converter, tp: Any) -> Callable[[object, type]
             raise InvalidValue(f"expected an array, got {describe(value)}")
         if not homogeneous:
             raise InvalidValue("fixed-length tuples are not supported in input")
-        try:  # valid input, the common case, in one go; errors are collected one by one below
-            return tuple([element_hook(item, element) for item in value])
+        out: list[object] = []
+        try:  # valid input, the common case, without collecting; the first error goes on below
+            for item in value:
+                out.append(element_hook(item, element))
+            return tuple(out)
         except Exception:  # noqa: BLE001, S110 - the loop below says what and where
             pass
         errors: list[Exception] = []
-        out: list[object] = []
-        for index, item in enumerate(value):
+        for index, item in enumerate(value[len(out):], start=len(out)):
             try:
                 out.append(element_hook(item, element))
             except Exception as exc:  # noqa: BLE001 - collected and re-raised as a group
@@ -229,13 +231,16 @@ def _wrap_mapping(converter: cattrs.Converter, tp: Any) -> Callable[[object, typ
     def structure(value: object, _: type) -> Mapping[object, object]:
         if not isinstance(value, Mapping):
             raise InvalidValue(f"expected a table, got {describe(value)}")
-        try:  # valid input, the common case, in one go; errors are collected one by one below
-            return types.MappingProxyType({key_hook(k, key_type): value_hook(v, value_type) for k, v in value.items()})
+        out: dict[object, object] = {}
+        items = list(value.items())
+        try:  # valid input, the common case, without collecting; the first error goes on below
+            for key, item in items:
+                out[key_hook(key, key_type)] = value_hook(item, value_type)
+            return types.MappingProxyType(out)
         except Exception:  # noqa: BLE001, S110 - the loop below says what and where
             pass
         errors: list[Exception] = []
-        out: dict[object, object] = {}
-        for key, item in value.items():
+        for key, item in items[len(out):]:
             try:
                 out[key_hook(key, key_type)] = value_hook(item, value_type)
             except Exception as exc:  # noqa: BLE001 - collected and re-raised as a group

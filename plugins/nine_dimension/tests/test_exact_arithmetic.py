@@ -190,7 +190,7 @@ def both_reports(item: Feedback360, context: Any, monkeypatch: pytest.MonkeyPatc
     """The report by the plain path, and by the general one (answer_groups declining)."""
     plain = item._build_report(context)
     with monkeypatch.context() as patch:
-        patch.setattr(Feedback360, "answer_groups", lambda self, scale, dims: None)
+        patch.setattr(Feedback360, "answer_groups", lambda self, scale, dims, points: None)
         general = item._build_report(context)
     return plain, general
 

@@ -76,7 +76,9 @@ def _may_hold_text(annotation: object) -> bool:
         if issubclass(annotation, _NO_TEXT):
             return False
         if attrs.has(annotation):
-            return bool(_text_fields(annotation))
+            # A class that contains itself (a tree of nodes) is still being looked at further up:
+            # assume it may hold text rather than recurse for ever.
+            return annotation in _LOOKING_AT or bool(_text_fields(annotation))
         return True
     origin = typing.get_origin(annotation)
     if origin is typing.Literal:  # one of the kind's own constants, never the user's free text
@@ -89,6 +91,9 @@ def _may_hold_text(annotation: object) -> bool:
     return True
 
 
+_LOOKING_AT: set[type] = set()
+
+
 @functools.cache
 def _text_fields(cls: type) -> tuple[str, ...]:
     """The fields of an attrs class that can hold text: the walk skips dates, numbers and tables
@@ -97,7 +102,11 @@ def _text_fields(cls: type) -> tuple[str, ...]:
         fields = attrs.fields(attrs.resolve_types(cls))
     except Exception:  # noqa: BLE001 - an annotation that cannot be resolved: look everywhere
         return tuple(field.name for field in attrs.fields(cls))
-    return tuple(f.name for f in fields if f.type is None or _may_hold_text(f.type))
+    _LOOKING_AT.add(cls)
+    try:
+        return tuple(f.name for f in fields if f.type is None or _may_hold_text(f.type))
+    finally:
+        _LOOKING_AT.discard(cls)
 
 
 def _walk(value: object, path: str) -> Iterator[tuple[str, str]]:

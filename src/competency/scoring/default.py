@@ -275,7 +275,8 @@ def _trail(entries: list[tuple[str, float, float, str]]) -> tuple[EvidenceWeight
     """One entry per evidence item: its weights and credits summed in a fixed (sorted) order."""
     if len(entries) == 1:
         evidence_id, weight, credit, note = entries[0]
-        return (EvidenceWeight(evidence_id, round(weight, 4), round(credit, 4), note),)
+        # 0.0 + x as in the sums below, so that a -0.0 shows as 0.0 either way.
+        return (EvidenceWeight(evidence_id, round(0.0 + weight, 4), round(0.0 + credit, 4), note),)
     merged: dict[str, list[float | str]] = {}
     for evidence_id, weight, credit, note in sorted(entries):
         slot = merged.setdefault(evidence_id, [0.0, 0.0, note])

@@ -487,9 +487,6 @@ class GroupAnswers:
         return answers
 
 
-#: A dimension nobody in a group answered (only ever read).
-_NO_ANSWERS = DimensionAnswers()
-
 
 class _Collected(NamedTuple):
     """One visible group's cell on one dimension after suppression: the published cell, and only the answers
@@ -695,7 +692,7 @@ def _dimension(
     gap_threshold: Fraction,
 ) -> DimensionResult:
     cells = [
-        _collect(summary.name, group.by_dimension.get(dim, _NO_ANSWERS), group.raters, summary.threshold, config.scale_points)
+        _collect(summary.name, group.by_dimension.get(dim) or DimensionAnswers(), group.raters, summary.threshold, config.scale_points)
         for summary, group in shown
     ]
     others = _pool_others(cells, config.scale_points)

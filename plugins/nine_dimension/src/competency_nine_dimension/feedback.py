@@ -67,8 +67,6 @@ _RECENT_REPORTS: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
 SELF_WEIGHT = 0.5
 #: The source of self judgements: the same as a self ``rating``, so the subject counts as one source.
 SELF_SOURCE = "rater:self"
-#: The importance scale the aggregation takes (``Config().importance_points``).
-_IMPORTANCE_POINTS = Config().importance_points
 
 
 @attrs.frozen(kw_only=True)
@@ -262,7 +260,9 @@ class Feedback360(DatedItem):
             _RECENT_REPORTS.pop(next(iter(_RECENT_REPORTS)))
         return built
 
-    def answer_groups(self, scale: Scale, dims: tuple[str, ...]) -> dict[str, GroupAnswers] | None:
+    def answer_groups(
+        self, scale: Scale, dims: tuple[str, ...], importance_points: int = Config().importance_points
+    ) -> dict[str, GroupAnswers] | None:
         """The raters' answers grouped as :func:`aggregate_answers` takes them, or None when anything in them
         is not plainly valid, which a checked item never is: :meth:`aggregate_raters` and :func:`aggregate`
         then name the problem, exactly as they always have."""
@@ -286,7 +286,7 @@ class Feedback360(DatedItem):
                     if rank is not None:
                         answers.on(dim).ranks.append(rank)
                 for dim, importance in importances:
-                    if type(importance) is not int or not 1 <= importance <= _IMPORTANCE_POINTS:
+                    if type(importance) is not int or not 1 <= importance <= importance_points:
                         return None
                     answers.on(dim).importances.append(importance)
                 for dim, text in comments:
@@ -303,7 +303,12 @@ class Feedback360(DatedItem):
             return None
         scale = framework.scale
         dims = dimensions(framework)
-        groups = self.answer_groups(scale, dims)
+        config = Config(
+            thresholds=self.effective_thresholds(context.env),
+            gap_threshold=self.gap_threshold,
+            scale_points=scale.top,
+        )
+        groups = self.answer_groups(scale, dims, config.importance_points)
         # Anything not plainly valid takes the general path, which raises just as it always has.
         raters = self.aggregate_raters(scale) if groups is None else ()
         role = framework.role(context.role) if context.role else None
@@ -313,11 +318,6 @@ class Feedback360(DatedItem):
                 rank = scale.rank(level)
                 if dim in dims and rank is not None:
                     targets[dim] = rank
-        config = Config(
-            thresholds=self.effective_thresholds(context.env),
-            gap_threshold=self.gap_threshold,
-            scale_points=scale.top,
-        )
         labels = [lv.label for lv in scale.levels]
         if groups is None:
             return framework, aggregate(raters, dims, config=config, targets=targets, level_labels=labels)
