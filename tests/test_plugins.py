@@ -123,16 +123,22 @@ def test_a_plugin_kind_is_usable_in_evidence_files(
     assert info.builtin is False
 
 
-def test_a_deferred_analysis_is_built_only_when_read(
+@pytest.fixture
+def journal_club_file(
     repo: Path, load_sample_plugin: Loader, with_journal_club: dict[str, Any], tmp_path: Path
-) -> None:
-    from competency.parallel import ScoreOptions, score_files
-
+) -> tuple[types.ModuleType, Engine, Path]:
+    """The journal-club plugin (its builds counted from nothing), an engine with it, and a file using it."""
     plugin = load_sample_plugin("journal_club")
-    engine = engine_with(repo, plugin)
     file = tmp_path / "journal.toml"
     file.write_text(tomli_w.dumps(with_journal_club), "utf-8")
     plugin.BUILDS.clear()
+    return plugin, engine_with(repo, plugin), file
+
+
+def test_a_deferred_analysis_is_built_only_when_read(journal_club_file: tuple[types.ModuleType, Engine, Path]) -> None:
+    from competency.parallel import ScoreOptions, score_files
+
+    plugin, engine, file = journal_club_file
     # A cohort run reads each analysis's status and date only.
     [outcome] = score_files([file], ScoreOptions(as_of=AS_OF), engine=engine)
     assert outcome.summary is not None and ("journal-club", "presented") in outcome.summary.analyses
@@ -175,19 +181,13 @@ def test_an_analysis_given_at_once_takes_its_status_and_date_from_its_data() -> 
     assert Analysis("k", "e", "t", {"date": "not a date"}).date is None
 
 
-def test_analyses_pickle_and_evolve_with_their_content(
-    repo: Path, load_sample_plugin: Loader, with_journal_club: dict[str, Any], tmp_path: Path
-) -> None:
+def test_analyses_pickle_and_evolve_with_their_content(journal_club_file: tuple[types.ModuleType, Engine, Path]) -> None:
     import pickle
 
     import attrs
 
-    plugin = load_sample_plugin("journal_club")
-    engine = engine_with(repo, plugin)
-    file = tmp_path / "journal.toml"
-    file.write_text(tomli_w.dumps(with_journal_club), "utf-8")
+    plugin, engine, file = journal_club_file
     card = engine.score(engine.load_evidence(file, as_of=AS_OF), as_of=AS_OF)
-    plugin.BUILDS.clear()
     copy = pickle.loads(pickle.dumps(card))  # a deferred analysis is built to be pickled: its builder is a closure
     assert plugin.BUILDS == ["journal-club-2025"]
     assert copy == card and engine.export([copy], "json") == engine.export([card], "json")
