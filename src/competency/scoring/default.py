@@ -41,30 +41,45 @@ class _Direct:
 
 _NO_EVIDENCE = _Direct(None, None, (), 0, ("no-evidence",))
 
-# Tree order of each framework's competencies, computed once per framework object (frameworks are
-# immutable); keyed by id() with the framework kept alive, so an id is never reused.
-_WALKS: dict[int, tuple[Framework, tuple[str, ...]]] = {}
+@attrs.frozen(eq=False)
+class _Plan:
+    """A framework's tree laid out for scoring, made once per framework object (frameworks are
+    immutable): competencies in tree order with their depths, parents and children by position."""
+
+    framework: Framework
+    nodes: tuple[Competency, ...]
+    depths: tuple[int, ...]
+    parents: tuple[int | None, ...]
+    children: tuple[tuple[int, ...], ...]
+    #: Position of each competency by qualified id, as contributions name them.
+    position: dict[str, int]
+    #: Results of competencies with no evidence anywhere below them, by role: the same for everyone.
+    empty: dict[str | None, list[CompetencyResult | None]] = attrs.field(factory=dict)
+
+    @classmethod
+    def of(cls, framework: Framework) -> _Plan:
+        nodes, depths = zip(*framework.walk()) if framework.competencies else ((), ())
+        position = {c.id: i for i, c in enumerate(nodes)}
+        parents = tuple(position.get(c.parent) if c.parent is not None else None for c in nodes)
+        children: list[list[int]] = [[] for _ in nodes]
+        for index, parent in enumerate(parents):
+            if parent is not None:
+                children[parent].append(index)  # tree order keeps each parent's children in document order
+        return cls(
+            framework, tuple(nodes), tuple(depths), parents, tuple(tuple(c) for c in children),
+            {framework.qualified(c.id): i for i, c in enumerate(nodes)},
+        )
 
 
-def _walk_ids(framework: Framework) -> tuple[str, ...]:
-    cached = _WALKS.get(id(framework))
-    if cached is None or cached[0] is not framework:
-        cached = (framework, tuple(c.id for c, _ in framework.walk()))
-        _WALKS[id(framework)] = cached
-    return cached[1]
+# Keyed by id() with the framework kept alive in the plan, so an id is never reused.
+_PLANS: dict[int, _Plan] = {}
 
 
-# Results of competencies with no evidence below them, by (competency, depth, role), per framework
-# object; kept like _WALKS. A cached result is only reused when every child result is itself cached.
-_EMPTY: dict[int, tuple[Framework, dict[tuple[str, int, str | None], CompetencyResult]]] = {}
-
-
-def _empty_results(framework: Framework) -> dict[tuple[str, int, str | None], CompetencyResult]:
-    cached = _EMPTY.get(id(framework))
-    if cached is None or cached[0] is not framework:
-        cached = (framework, {})
-        _EMPTY[id(framework)] = cached
-    return cached[1]
+def _plan(framework: Framework) -> _Plan:
+    plan = _PLANS.get(id(framework))
+    if plan is None or plan.framework is not framework:
+        plan = _PLANS[id(framework)] = _Plan.of(framework)
+    return plan
 
 
 class DefaultScorer:
@@ -112,16 +127,31 @@ class _FrameworkScoring:
         self.context = context
         self.scale = framework.scale
         self.role = framework.role(context.role) if context.role else None
-        self.results: dict[str, CompetencyResult] = {}
         self._prefix = framework.qualified("")
         self._recency_by_date: dict[object, float] = {}
-        self._empty = _empty_results(framework)
 
     def result(self) -> FrameworkResult:
-        for root in self.framework.roots:
-            self._score(root, 0, frozenset())
-        results = self.results
-        ordered = tuple(results[i] for i in _walk_ids(self.framework) if i in results)
+        plan = _plan(self.framework)
+        # Only competencies with evidence and their ancestors need scoring: every other result
+        # depends on the framework and the role alone, and is made once for everyone.
+        scored = [False] * len(plan.nodes)
+        for qualified in self.contributions:
+            index = plan.position.get(qualified)
+            while index is not None and not scored[index]:
+                scored[index] = True
+                index = plan.parents[index]
+        empty = plan.empty.setdefault(self.context.role, [None] * len(plan.nodes))
+        results: list[CompetencyResult | None] = [None] * len(plan.nodes)
+        for index in reversed(range(len(plan.nodes))):  # tree order reversed: children before parents
+            if scored[index] or empty[index] is None:
+                kids = [results[k] for k in plan.children[index]]
+                direct = self._direct(plan.nodes[index]) if scored[index] else _NO_EVIDENCE
+                result = self._result(plan.nodes[index], plan.depths[index], direct, kids)  # type: ignore[arg-type]
+                if not scored[index]:
+                    empty[index] = result
+                results[index] = result
+            else:
+                results[index] = empty[index]
         notes: tuple[str, ...] = ()
         if self.context.role and self.role is None:
             notes = (f"this framework has no role profile {self.context.role!r}: no targets to compare with",)
@@ -131,27 +161,9 @@ class _FrameworkScoring:
             title=self.framework.title,
             role=self.context.role,
             role_title=self.role.title if self.role else None,
-            competencies=ordered,
+            competencies=tuple(results),  # type: ignore[arg-type]
             notes=notes,
         )
-
-    def _score(self, competency: Competency, depth: int, ancestors: frozenset[str]) -> CompetencyResult:
-        direct = self._direct(competency)
-        children = [c for c in self.framework.children(competency.id) if c.id not in ancestors]
-        if direct is _NO_EVIDENCE:
-            # Without evidence anywhere below it, a competency's result depends only on the
-            # framework and the role: most of a framework, for most people, so it is made once.
-            empty_key = (competency.id, depth, self.context.role)
-            child_results = [self._score(c, depth + 1, ancestors | {competency.id}) for c in children]
-            if all(r is self._empty.get((r.id, depth + 1, self.context.role)) for r in child_results):
-                cached = self._empty.get(empty_key)
-                if cached is None:
-                    cached = self._empty[empty_key] = self._result(competency, depth, direct, child_results)
-                self.results[competency.id] = cached
-                return cached
-            return self._result(competency, depth, direct, child_results)
-        inner = ancestors | {competency.id}
-        return self._result(competency, depth, direct, [self._score(c, depth + 1, inner) for c in children])
 
     def _result(
         self, competency: Competency, depth: int, direct: _Direct, child_results: list[CompetencyResult]
@@ -172,7 +184,7 @@ class _FrameworkScoring:
             achieved = rank or 0
             gap = max(0, target_rank - achieved)
             met = achieved >= target_rank
-        result = CompetencyResult(
+        return CompetencyResult(
             id=competency.id,
             title=competency.title,
             depth=depth,
@@ -191,8 +203,6 @@ class _FrameworkScoring:
             gap=gap,
             met=met,
         )
-        self.results[competency.id] = result
-        return result
 
     def _direct(self, competency: Competency) -> _Direct:
         """Rules S1-S4: weighted mean of judgements, capped credit, minimum independent sources."""
