@@ -210,12 +210,12 @@ class _FrameworkScoring:
         if not contributions:
             return _NO_EVIDENCE
         config = self.context.config
-        recency = self._recency
+        by_date = self._recency_by_date
         judged: list[tuple[float, Contribution]] = []  # (weight after recency, judgement)
         credits: list[float] = []
         developing: list[tuple[str, float, float, str]] = []  # credit-only entries of the trail
         for c in contributions:
-            factor = recency(c)
+            factor = 1.0 if c.date is None else by_date.get(c.date) or self._recency(c)
             credits.append(c.credit * factor)
             if c.value is not None:
                 judged.append((c.weight * factor, c))
@@ -283,10 +283,12 @@ class _FrameworkScoring:
 
 def _trail(entries: list[tuple[str, float, float, str]]) -> tuple[EvidenceWeight, ...]:
     """One entry per evidence item: its weights and credits summed in a fixed (sorted) order."""
-    if len(entries) == 1:
-        evidence_id, weight, credit, note = entries[0]
+    if len({entry[0] for entry in entries}) == len(entries):  # the usual case: nothing to sum
         # 0.0 + x as in the sums below, so that a -0.0 shows as 0.0 either way.
-        return (EvidenceWeight(evidence_id, round(0.0 + weight, 4), round(0.0 + credit, 4), note),)
+        return tuple(
+            EvidenceWeight(evidence_id, round(0.0 + weight, 4), round(0.0 + credit, 4), note)
+            for evidence_id, weight, credit, note in sorted(entries)
+        )
     merged: dict[str, list[float | str]] = {}
     for evidence_id, weight, credit, note in sorted(entries):
         slot = merged.setdefault(evidence_id, [0.0, 0.0, note])
