@@ -139,6 +139,39 @@ def text_problems(texts: Mapping[str, str], path: str) -> Iterator[Problem]:
             yield Problem("must not be empty: write a comment or leave the key out", f"{path}.{key}")
 
 
+def answer_problems(
+    levels: Mapping[str, object],
+    importance: Mapping[str, int],
+    comments: Mapping[str, str],
+    paths: tuple[str, str, str],
+    *,
+    extra: str,
+    framework: Framework | None,
+    context: CheckContext,
+) -> Iterator[Problem]:
+    """What is wrong with one person's answers (a 360 rater's, a self-assessment's): every key a
+    dimension of the model named once, levels on the model's scale (or ``extra``), importances on
+    their scale, comments that say something. ``paths`` locate the three tables."""
+    levels_path, importance_path, comments_path = paths
+    problems, entries = resolve_keys(levels, levels_path, context)
+    yield from problems
+    if framework is not None:
+        for where, _, value in entries:
+            try:
+                performance_rank(framework.scale, value, extra=extra)
+            except ValueError as exc:
+                yield Problem(str(exc), where)
+    problems, importances = resolve_keys(importance, importance_path, context)
+    yield from problems
+    for where, _, rank in importances:
+        message = importance_problem(rank)
+        if message:
+            yield Problem(message, where)
+    problems, _ = resolve_keys(comments, comments_path, context)
+    yield from problems
+    yield from text_problems(comments, comments_path)
+
+
 # -- thresholds from the environment ------------------------------------------------------------------
 
 

@@ -36,17 +36,15 @@ from .aggregate import _round as published_figure
 from .dimensions import (
     FRAMEWORK,
     NOT_OBSERVED,
+    answer_problems,
     dimension_id,
     dimensions,
     empty_mapping,
     environment_thresholds,
     framework_of,
-    importance_problem,
     performance_rank,
     qualify,
     quote,
-    resolve_keys,
-    text_problems,
     threshold_floor_message,
 )
 from .figures import feedback_charts, feedback_tables
@@ -139,23 +137,11 @@ class Feedback360(DatedItem):
     def _check_answers(rater: RaterEntry, path: str, framework: Framework | None, context: CheckContext) -> Iterator[Problem]:
         if not rater.ratings:
             yield Problem(f'is empty: rate at least one dimension (a level, its rank, or "{NOT_OBSERVED}")', f"{path}.ratings")
-        problems, ratings = resolve_keys(rater.ratings, f"{path}.ratings", context)
-        yield from problems
-        if framework is not None:
-            for where, _, value in ratings:
-                try:
-                    performance_rank(framework.scale, value, extra=NOT_OBSERVED)
-                except ValueError as exc:
-                    yield Problem(str(exc), where)
-        problems, importances = resolve_keys(rater.importance, f"{path}.importance", context)
-        yield from problems
-        for where, _, value in importances:
-            message = importance_problem(value)
-            if message:
-                yield Problem(message, where)
-        problems, _ = resolve_keys(rater.comments, f"{path}.comments", context)
-        yield from problems
-        yield from text_problems(rater.comments, f"{path}.comments")
+        yield from answer_problems(
+            rater.ratings, rater.importance, rater.comments,
+            (f"{path}.ratings", f"{path}.importance", f"{path}.comments"),
+            extra=NOT_OBSERVED, framework=framework, context=context,
+        )
 
     def contributions(self, context: ScoringContext) -> Iterator[Contribution]:
         """Per dimension, the published "all others" figure, as one judgement per published group.

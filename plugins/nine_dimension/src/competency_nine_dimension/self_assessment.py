@@ -14,15 +14,13 @@ from competency import Analysis, AnalysisContent, CheckContext, Contribution, Da
 
 from .dimensions import (
     INSUFFICIENT,
+    answer_problems,
     dimension_id,
     dimensions,
     empty_mapping,
     framework_of,
-    importance_problem,
     performance_rank,
     qualify,
-    resolve_keys,
-    text_problems,
 )
 from .feedback import SELF_SOURCE, SELF_WEIGHT
 from .figures import self_assessment_charts, self_assessment_tables
@@ -53,24 +51,10 @@ class SelfAssessment(DatedItem):
     def check(self, context: CheckContext) -> Iterator[Problem]:
         if not self.performance:
             yield Problem(f'is empty: assess at least one dimension (a level, its rank, or "{INSUFFICIENT}")', "performance")
-        framework = framework_of(context)
-        problems, entries = resolve_keys(self.performance, "performance", context)
-        yield from problems
-        if framework is not None:
-            for where, _, value in entries:
-                try:
-                    performance_rank(framework.scale, value, extra=INSUFFICIENT)
-                except ValueError as exc:
-                    yield Problem(str(exc), where)
-        problems, importances = resolve_keys(self.importance, "importance", context)
-        yield from problems
-        for where, _, value in importances:
-            message = importance_problem(value)
-            if message:
-                yield Problem(message, where)
-        problems, _ = resolve_keys(self.comments, "comments", context)
-        yield from problems
-        yield from text_problems(self.comments, "comments")
+        yield from answer_problems(
+            self.performance, self.importance, self.comments, ("performance", "importance", "comments"),
+            extra=INSUFFICIENT, framework=framework_of(context), context=context,
+        )
         if self.note is not None and not self.note.strip():
             yield Problem("must not be empty: write a note or leave the key out", "note")
 
