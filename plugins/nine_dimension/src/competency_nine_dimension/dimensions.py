@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from competency import CheckContext, ConfigurationError, Problem, ScoringContext
+from competency.structuring import describe
 
 if TYPE_CHECKING:
     from competency import Framework, Scale
@@ -57,16 +58,6 @@ def dimensions(framework: Framework) -> tuple[str, ...]:
     return tuple(c.id for c in framework.roots)
 
 
-def quote(value: object) -> str:
-    """A short, safe rendering of a user's value for an error message (as the core writes them)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return '"' + shown.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-    return repr(value)
-
-
 def level_names(scale: Scale) -> str:
     """``essential, proficient, strong, exemplary``."""
     return ", ".join(level.id for level in scale.levels)
@@ -85,7 +76,7 @@ def performance_rank(scale: Scale, value: object, *, extra: str) -> int | None:
         raise ValueError(f"{value} is not on the scale {scale.describe_range()}")
     rank = scale.rank(value) if isinstance(value, str) else None
     if rank is None:
-        raise ValueError(f"{quote(value)} is not a level (levels: {level_names(scale)}, or {extra})")
+        raise ValueError(f"{describe(value)} is not a level (levels: {level_names(scale)}, or {extra})")
     return rank
 
 
@@ -118,14 +109,14 @@ def resolve_keys(
             continue
         if resolved.framework.id != FRAMEWORK:
             problems.append(Problem(
-                f"{quote(key)} is a competency of {resolved.framework.id}, not a dimension of the "
+                f"{describe(key)} is a competency of {resolved.framework.id}, not a dimension of the "
                 f"Healthcare Leadership Model ({FRAMEWORK})",
                 where,
             ))
             continue
         dimension = resolved.competency.id
         if dimension in seen:
-            problems.append(Problem(f"names the same dimension as {quote(seen[dimension])}", where))
+            problems.append(Problem(f"names the same dimension as {describe(seen[dimension])}", where))
             continue
         seen[dimension] = key
         entries.append((where, dimension, value))
@@ -187,7 +178,7 @@ def environment_thresholds(environ: Mapping[str, str] | None = None) -> dict[str
     found: dict[str, int] = {}
 
     def fail(message: str) -> ConfigurationError:
-        return ConfigurationError(f"the environment variable {THRESHOLDS_ENV}={quote(raw)} is invalid: {message}")
+        return ConfigurationError(f"the environment variable {THRESHOLDS_ENV}={describe(raw)} is invalid: {message}")
 
     for part in raw.split(","):
         part = part.strip()
@@ -195,13 +186,13 @@ def environment_thresholds(environ: Mapping[str, str] | None = None) -> dict[str
             continue
         group, equals, count = (s.strip() for s in part.partition("="))
         if not equals:
-            raise fail(f"{quote(part)} is not group=count (for example peer=4)")
+            raise fail(f"{describe(part)} is not group=count (for example peer=4)")
         if group not in GROUPS:
-            raise fail(f"{quote(group)} is not a rater group (groups: {', '.join(GROUPS)})")
+            raise fail(f"{describe(group)} is not a rater group (groups: {', '.join(GROUPS)})")
         if group in found:
             raise fail(f"{group} is given twice")
         if not count.isascii() or not count.isdigit():
-            raise fail(f"{quote(count)} for {group} is not a whole number")
+            raise fail(f"{describe(count)} for {group} is not a whole number")
         value = int(count)
         floor = MIN_ANONYMOUS_THRESHOLD if group in ANONYMOUS_GROUPS else 1
         if value < floor:

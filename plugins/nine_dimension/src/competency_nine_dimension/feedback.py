@@ -16,7 +16,19 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 import attrs
-from competency import Analysis, AnalysisContent, CheckContext, ConfigurationError, Contribution, DatedItem, LevelValue, Problem, ScoringContext
+
+from competency import (
+    Analysis,
+    AnalysisContent,
+    CheckContext,
+    ConfigurationError,
+    Contribution,
+    DatedItem,
+    LevelValue,
+    Problem,
+    ScoringContext,
+)
+from competency.structuring import describe
 
 from .aggregate import (
     ANONYMOUS_GROUPS,
@@ -44,7 +56,6 @@ from .dimensions import (
     framework_of,
     performance_rank,
     qualify,
-    quote,
     threshold_floor_message,
 )
 from .figures import feedback_charts, feedback_tables
@@ -124,7 +135,7 @@ class Feedback360(DatedItem):
             if not rater.id.strip():
                 yield Problem("must not be empty", f"{path}.id")
             elif rater.id in first_id:
-                yield Problem(f"duplicate rater id {quote(rater.id)} (first used by raters[{first_id[rater.id]}])", f"{path}.id")
+                yield Problem(f"duplicate rater id {describe(rater.id)} (first used by raters[{first_id[rater.id]}])", f"{path}.id")
             first_id.setdefault(rater.id, index)
             if rater.group == "self":
                 if first_self is not None:
