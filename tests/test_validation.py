@@ -729,6 +729,19 @@ def test_free_text_deep_in_a_kind_that_contains_itself_is_checked() -> None:
     ]
 
 
+def test_a_scope_of_unknown_frameworks_is_one_error_not_one_per_reference(engine: Any, receptionist: dict[str, Any]) -> None:
+    validation = engine.validate(corrupt(receptionist, lambda d: d.update(frameworks=["no-such-framework"])), as_of=AS_OF)
+    assert [(p.path, p.message.split(" (")[0]) for p in validation.errors] == [
+        ("frameworks[0]", "unknown framework 'no-such-framework'")
+    ]
+    assert "framework search path" in validation.errors[0].message
+    # With one of its frameworks known, the file's references are still checked against it.
+    mixed = engine.validate(
+        corrupt(receptionist, lambda d: d.update(frameworks=["no-such-framework", "collective-leadership"])), as_of=AS_OF
+    )
+    assert [p.path for p in mixed.errors] == ["frameworks[0]"]
+
+
 def test_a_wrong_field_does_not_hide_the_items_other_errors(engine) -> None:
     # The rater is not a role and a rating is off the scale: both are reported, not just the first.
     text = (

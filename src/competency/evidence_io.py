@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -104,8 +104,11 @@ class EvidenceReader:
         problems.extend(_duplicate_ids(raw_items))
         context = CheckContext(resolver, as_of, self.env)
         complete = {index for index, _ in items}
+        # A scope of frameworks none of which is available is reported once, above, not again as
+        # every reference of the file failing to resolve.
+        references = bool(resolver.frameworks) or not (isinstance(scope, list) and scope)
         for index, item in sorted(items + partial, key=lambda pair: pair[0]):
-            checks = self._check_item(item, context, complete=index in complete)
+            checks = self._check_item(item, context, complete=index in complete, references=references)
             problems.extend(_located(checks, f"evidence[{index}]"))
         scope_ok = isinstance(scope, list) and all(isinstance(f, str) for f in scope)
         if subject is None or not scope_ok or len(items) != len(raw_items):
@@ -146,7 +149,11 @@ class EvidenceReader:
         available = ", ".join(self.resolver.frameworks) or "none"
         for index, name in enumerate(frameworks):
             if name not in self.resolver.frameworks:
-                problems.append(Problem(f"unknown framework {name!r} (available: {available})", f"frameworks[{index}]"))
+                problems.append(Problem(
+                    f"unknown framework {name!r} (available: {available}): is its plugin installed, or its "
+                    "file on the framework search path (--frameworks-dir, COMPETENCY_FRAMEWORKS_PATH)?",
+                    f"frameworks[{index}]",
+                ))
         return self.resolver.restricted(frameworks)
 
     def _check_subject(self, subject: Subject) -> Iterator[Problem]:
@@ -205,13 +212,14 @@ class EvidenceReader:
             object.__setattr__(item, field.name, value)
         return item
 
-    def _check_item(self, item: EvidenceItem, context: CheckContext, complete: bool = True) -> Iterator[Problem]:
-        steps = (
-            functools.partial(self._check_id, item),
-            functools.partial(self._check_references, item),
-            functools.partial(self._check_dates, item),
-            item.check,
-        )
+    def _check_item(
+        self, item: EvidenceItem, context: CheckContext, complete: bool = True, references: bool = True
+    ) -> Iterator[Problem]:
+        steps: list[Callable[[CheckContext], Iterable[Problem]]] = [
+            functools.partial(self._check_id, item), functools.partial(self._check_dates, item), item.check
+        ]
+        if references:
+            steps.insert(1, functools.partial(self._check_references, item))
         for step in steps:
             try:
                 yield from step(context)
