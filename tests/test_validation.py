@@ -758,3 +758,48 @@ def test_a_wrong_field_does_not_hide_the_items_other_errors(engine) -> None:
         ("evidence[1].competencies[0]", "unknown competency 'no-such-competency'"),
         ("evidence[1].start", "2027-01-01 is in the future (as of 2026-11-26)"),
     ]
+
+
+@attrs.frozen(kw_only=True)
+class Tagged(DatedItem):
+    """A plugin kind with a field it declares holds no free text (its values are checked elsewhere)."""
+
+    kind: ClassVar[str] = "tagged"
+    summary: ClassVar[str] = "a note with tags"
+    note: str
+    tags: tuple[str, ...] = attrs.field(default=(), metadata={"free_text": False})
+
+
+class TaggedPlugin:
+    @hookimpl
+    def register_evidence_kinds(self, register: Callable[[type[EvidenceItem]], None]) -> None:
+        register(Tagged)
+
+
+def test_a_field_declared_not_free_text_is_not_looked_at() -> None:
+    from competency.checks.base import FREE_TEXT
+
+    assert FREE_TEXT == "free_text"
+    engine = Engine(plugins=False, extra_plugins=[TaggedPlugin()], search_pyproject=False, env={})
+    item = {"id": "t", "kind": "tagged", "date": AS_OF, "note": f"NHS {VALID_NHS_NUMBER}", "tags": [VALID_NHS_NUMBER]}
+    validation = engine.validate({"subject": {"id": "s"}, "evidence": [item]}, as_of=AS_OF)
+    assert [w.path for w in validation.warnings] == ["evidence[0].note"]
+
+
+_TREES = st.recursive(
+    st.builds(OutlineNode, st.lists(st.one_of(_IDENTIFIER_PIECES, st.text(max_size=4)), max_size=4).map("".join)),
+    lambda children: st.builds(
+        OutlineNode, st.sampled_from(["", "x", VALID_NHS_NUMBER]), st.lists(children, max_size=3).map(tuple)
+    ),
+    max_leaves=8,
+)
+
+
+@given(_TREES)
+def test_the_quick_screen_agrees_with_the_walk(root: OutlineNode) -> None:
+    # The screen settles most items without building paths: it must see a candidate exactly when
+    # the walk that builds them finds one.
+    from competency.checks.privacy import _IDENTIFIERS, _may_identify, _walk
+
+    item = Outline(id="o", date=AS_OF, root=root)
+    assert _may_identify(item) == any(_IDENTIFIERS.search(text) for _, text in _walk(item, "evidence[0]"))

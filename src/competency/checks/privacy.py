@@ -20,7 +20,7 @@ import attrs
 
 from ..errors import Problem
 from ..evidence import CheckContext, EvidenceFile
-from .base import EvidenceCheck
+from .base import FREE_TEXT, EvidenceCheck
 
 # One pass over the text with named alternatives; the NHS number is confirmed by its check digit.
 _IDENTIFIERS = re.compile(
@@ -97,14 +97,19 @@ _LOOKING_AT: set[type] = set()
 @functools.cache
 def _text_fields(cls: type) -> tuple[str, ...]:
     """The fields of an attrs class that can hold text: the walk skips dates, numbers and tables
-    of them (a QI measure's points, say) without looking."""
+    of them (a QI measure's points, say) and fields declared not free text (``FREE_TEXT``)
+    without looking."""
     try:
         fields = attrs.fields(attrs.resolve_types(cls))
     except Exception:  # noqa: BLE001 - an annotation that cannot be resolved: look everywhere
         return tuple(field.name for field in attrs.fields(cls))
     _LOOKING_AT.add(cls)
     try:
-        return tuple(f.name for f in fields if f.type is None or _may_hold_text(f.type))
+        return tuple(
+            f.name
+            for f in fields
+            if f.metadata.get(FREE_TEXT, True) and (f.type is None or _may_hold_text(f.type))
+        )
     finally:
         _LOOKING_AT.discard(cls)
 
@@ -123,6 +128,12 @@ def _walk(value: object, path: str) -> Iterator[tuple[str, str]]:
             yield from _walk(item, f"{path}.{key}")
 
 
+@functools.cache
+def _walked_fields(cls: type) -> tuple[str, ...] | None:
+    """The text fields of an attrs class, None for any other type (asked once per type)."""
+    return _text_fields(cls) if attrs.has(cls) else None
+
+
 def _may_identify(value: object) -> bool:
     """Whether any text in the value has a candidate identifier: the same walk as ``_walk``
     without building paths, which only an item with a candidate needs."""
@@ -132,8 +143,12 @@ def _may_identify(value: object) -> bool:
         if isinstance(current, str):
             if _MAY_IDENTIFY.search(current) and _IDENTIFIERS.search(current):
                 return True
-        elif attrs.has(type(current)):
-            stack.extend(getattr(current, name) for name in _text_fields(type(current)))  # type: ignore[arg-type]
+            continue
+        fields = _walked_fields(type(current))  # type: ignore[arg-type]
+        if fields is not None:
+            stack.extend(getattr(current, name) for name in fields)
+        elif current is None or isinstance(current, _NO_TEXT):
+            continue
         elif isinstance(current, (list, tuple)):
             stack.extend(current)
         elif hasattr(current, "values"):

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 import attrs
 
+from ..checks.base import FREE_TEXT
 from ..errors import Problem
 from ..evidence import CheckContext, DatedItem, ScoringContext
 from ..references import Resolved, UnresolvedReference
@@ -50,7 +51,8 @@ def require_text(text: str, field: str) -> Iterator[Problem]:
 class DatedClaims(DatedItem):
     """Base of kinds that carry one date and claim a list of competencies (reflection, attainment)."""
 
-    competencies: tuple[str, ...]
+    #: Checked against the frameworks, never free text.
+    competencies: tuple[str, ...] = attrs.field(metadata={FREE_TEXT: False})
 
     def references(self) -> Iterator[tuple[str, str]]:
         for index, reference in enumerate(self.competencies):

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from ..checks.base import FREE_TEXT
 from ..errors import Problem
 from ..evidence import CheckContext, Contribution, LevelValue, ScoringContext
 from ..references import UnresolvedReference
@@ -22,7 +23,7 @@ class Attainment(DatedClaims):
 
     title: str
     awarded_by: str | None = None
-    level: LevelValue | None = None
+    level: LevelValue | None = attrs.field(default=None, metadata={FREE_TEXT: False})
 
     def check(self, context: CheckContext) -> Iterator[Problem]:
         yield from require_text(self.title, "title")

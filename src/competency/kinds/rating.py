@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 
 import attrs
 
+from ..checks.base import FREE_TEXT
 from ..errors import Problem
 from ..evidence import CheckContext, Contribution, DatedItem, LevelValue, ScoringContext
 from ..references import UnresolvedReference
@@ -22,7 +23,8 @@ class Rating(DatedItem):
     summary: ClassVar[str] = "a rater judges competencies on the framework's scale"
 
     rater: RaterRole
-    ratings: Mapping[str, LevelValue]
+    # Competency references and levels, each checked against the frameworks: no free text.
+    ratings: Mapping[str, LevelValue] = attrs.field(metadata={FREE_TEXT: False})
     rater_id: str | None = None
     note: str | None = None
 
