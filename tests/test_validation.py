@@ -803,3 +803,39 @@ def test_the_quick_screen_agrees_with_the_walk(root: OutlineNode) -> None:
 
     item = Outline(id="o", date=AS_OF, root=root)
     assert _may_identify(item) == any(_IDENTIFIERS.search(text) for _, text in _walk(item, "evidence[0]"))
+
+
+@attrs.frozen(kw_only=True)
+class Buggy(DatedItem):
+    """A plugin kind whose own check reports one problem and then fails."""
+
+    kind: ClassVar[str] = "buggy"
+    summary: ClassVar[str] = "a kind with a bug"
+    note: str
+
+    def check(self, context: Any) -> Any:
+        from competency import Problem
+
+        yield Problem("first problem", "note")
+        raise KeyError("oops")
+
+
+class BuggyPlugin:
+    @hookimpl
+    def register_evidence_kinds(self, register: Callable[[type[EvidenceItem]], None]) -> None:
+        register(Buggy)
+
+
+def test_a_failing_plugin_check_keeps_what_it_found_and_hides_nothing_else() -> None:
+    engine = Engine(plugins=False, extra_plugins=[BuggyPlugin()], search_pyproject=False, env={})
+    future = AS_OF + datetime.timedelta(days=1)
+    items = [{"id": "", "kind": "buggy", "date": future, "note": "n"}, {"id": "b", "kind": "buggy", "date": AS_OF, "note": "n"}]
+    validation = engine.validate({"subject": {"id": "s"}, "evidence": items}, as_of=AS_OF)
+    assert [(p.path, p.message) for p in validation.errors] == [
+        ("evidence[0].id", "must not be empty"),
+        ("evidence[0].date", f"{future.isoformat()} is in the future (as of {AS_OF.isoformat()})"),
+        ("evidence[0].note", "first problem"),
+        ("evidence[0]", "the 'buggy' check failed: KeyError: 'oops'"),
+        ("evidence[1].note", "first problem"),
+        ("evidence[1]", "the 'buggy' check failed: KeyError: 'oops'"),
+    ]

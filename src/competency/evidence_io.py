@@ -6,7 +6,6 @@ Every problem in a file is collected and reported at once, each with its place i
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -108,8 +107,9 @@ class EvidenceReader:
         # every reference of the file failing to resolve.
         references = bool(resolver.frameworks) or not (isinstance(scope, list) and scope)
         for index, item in sorted(items + partial, key=lambda pair: pair[0]):
-            checks = self._check_item(item, context, complete=index in complete, references=references)
-            problems.extend(_located(checks, f"evidence[{index}]"))
+            found = self._check_item(item, context, complete=index in complete, references=references)
+            if found:
+                problems.extend(_located(found, f"evidence[{index}]"))
         scope_ok = isinstance(scope, list) and all(isinstance(f, str) for f in scope)
         if subject is None or not scope_ok or len(items) != len(raw_items):
             return None
@@ -214,41 +214,52 @@ class EvidenceReader:
 
     def _check_item(
         self, item: EvidenceItem, context: CheckContext, complete: bool = True, references: bool = True
-    ) -> Iterator[Problem]:
-        steps: list[Callable[[CheckContext], Iterable[Problem]]] = [
-            functools.partial(self._check_id, item), functools.partial(self._check_dates, item), item.check
-        ]
-        if references:
-            steps.insert(1, functools.partial(self._check_references, item))
-        for step in steps:
+    ) -> list[Problem]:
+        """The item's problems, paths relative to the item: its id, references, dates, own check."""
+        found: list[Problem] = []
+        for step in _STEPS if references else _STEPS_WITHOUT_REFERENCES:
             try:
-                yield from step(context)
+                for problem in step(item, context):
+                    found.append(problem)  # noqa: PERF402 - one at a time: what a failing check found first is kept
             except Exception as exc:  # noqa: BLE001 - a plugin kind's bug must not hide the file's other problems
                 if not complete and isinstance(exc, AttributeError):
                     continue  # a partial item lacks a field this check needs: its own error was reported
-                yield Problem(f"the {item.kind!r} check failed: {type(exc).__name__}: {exc}")
-
-    @staticmethod
-    def _check_id(item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
-        if not item.id.strip():
-            yield Problem("must not be empty", "id")
-
-    @staticmethod
-    def _check_references(item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
-        for path, reference in item.references():
-            try:
-                context.resolver.resolve(reference)
-            except UnresolvedReference as exc:
-                yield Problem(str(exc), path)
-
-    @staticmethod
-    def _check_dates(item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
-        for path, date in item.dates():
-            if date > context.as_of:
-                yield Problem(f"{date.isoformat()} is in the future (as of {context.as_of.isoformat()})", path)
+                found.append(Problem(f"the {item.kind!r} check failed: {type(exc).__name__}: {exc}"))
+        return found
 
 
-def _located(problems: Iterator[Problem], prefix: str) -> Iterator[Problem]:
+def _check_id(item: EvidenceItem, context: CheckContext) -> Iterable[Problem]:
+    return () if item.id.strip() else (Problem("must not be empty", "id"),)
+
+
+def _check_references(item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
+    resolve = context.resolver.resolve
+    for path, reference in item.references():
+        try:
+            resolve(reference)
+        except UnresolvedReference as exc:
+            yield Problem(str(exc), path)
+
+
+def _check_dates(item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
+    as_of = context.as_of
+    for path, date in item.dates():
+        if date > as_of:
+            yield Problem(f"{date.isoformat()} is in the future (as of {as_of.isoformat()})", path)
+
+
+def _check_own(item: EvidenceItem, context: CheckContext) -> Iterable[Problem]:
+    return item.check(context)
+
+
+# The checks of every item, in the order their problems are reported. Each is run on its own, so
+# that one that raises (a plugin kind's bug) loses only its own remaining problems.
+_Step = Callable[[EvidenceItem, CheckContext], Iterable[Problem]]
+_STEPS: tuple[_Step, ...] = (_check_id, _check_references, _check_dates, _check_own)
+_STEPS_WITHOUT_REFERENCES: tuple[_Step, ...] = (_check_id, _check_dates, _check_own)
+
+
+def _located(problems: Iterable[Problem], prefix: str) -> Iterator[Problem]:
     for problem in problems:
         yield attrs.evolve(problem, path=join_path(prefix, problem.path) if problem.path else prefix)
 
