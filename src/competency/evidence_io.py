@@ -175,21 +175,25 @@ class EvidenceReader:
         self, raw: object, path: str, problems: list[Problem]
     ) -> tuple[EvidenceItem | None, EvidenceItem | None]:
         """The structured item, or (None, a partial item to check) when some of its fields are wrong."""
-        known = ", ".join(sorted(self.kinds))
         if not isinstance(raw, Mapping):
             problems.append(Problem(f"expected a table, got {describe(raw)}", path))
             return None, None
         kind = raw.get("kind")
         if kind is None:
-            problems.append(Problem(f"required key is missing (one of: {known})", f"{path}.kind"))
+            problems.append(Problem(f"required key is missing (one of: {self._known()})", f"{path}.kind"))
             return None, None
         cls = self.kinds.get(kind) if isinstance(kind, str) else None
         if cls is None:
-            problems.append(Problem(f"{describe(kind)} is not a known evidence kind (known: {known})", f"{path}.kind"))
+            problems.append(Problem(f"{describe(kind)} is not a known evidence kind (known: {self._known()})", f"{path}.kind"))
             return None, None
-        fields = {k: v for k, v in raw.items() if k != "kind"}
+        fields = dict(raw)
+        del fields["kind"]
         item: EvidenceItem | None = self._structure(fields, cls, path, problems)
         return (item, None) if item is not None else (None, self._partial(cls, fields))
+
+    def _known(self) -> str:
+        """The registered kinds, for a message about an item's kind."""
+        return ", ".join(sorted(self.kinds))
 
     def _partial(self, cls: type[EvidenceItem], fields: Mapping[str, object]) -> EvidenceItem:
         """An instance (built without ``__init__``) holding the fields that are valid on their own, so
