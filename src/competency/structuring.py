@@ -106,11 +106,16 @@ def _is_literal(tp: object) -> bool:
 def _literal_hook(tp: Any) -> Callable[[object, type], object]:
     allowed = get_args(tp)
     listing = ", ".join(str(a) for a in allowed)
+    # Each allowed value with its exact type: bool is an int subclass, and true must not match a
+    # Literal[1]. Literal values are hashable; a value that is not (a table, an array) is none of them.
+    pairs = frozenset((type(a), a) for a in allowed)
 
     def structure(value: object, _: type) -> object:
-        # bool is an int subclass: keep true from matching a Literal[1].
-        if any(type(value) is type(a) and value == a for a in allowed):
-            return value
+        try:
+            if (type(value), value) in pairs:
+                return value
+        except TypeError:
+            pass
         raise InvalidValue(f"{describe(value)} is not one of: {listing}")
 
     return structure
@@ -139,14 +144,22 @@ def _union_hook(converter: cattrs.Converter, tp: Any) -> Callable[[object, type]
 
         return structure_optional
 
+    # Several members: the value's own type chooses, exactly (true is not an integer), the first
+    # member that takes it winning; a float member takes an integer too.
+    chooser: dict[type, tuple[Any, Callable[[object, type], object]]] = {}
+    for member, hook in hooks:
+        for taken in (member, int) if member is float else (member,):
+            if isinstance(taken, type):
+                chooser.setdefault(taken, (member, hook))
+
     def structure(value: object, _: type) -> object:
         if value is None and optional:
             return None
-        # Several members: the value's own type chooses, exactly (true is not an integer).
-        for member, hook in hooks:
-            if type(value) is member or (member is float and type(value) is int):
-                return hook(value, member)
-        raise InvalidValue(f"expected {wanted}, got {describe(value)}")
+        chosen = chooser.get(type(value))
+        if chosen is None:
+            raise InvalidValue(f"expected {wanted}, got {describe(value)}")
+        member, hook = chosen
+        return hook(value, member)
 
     return structure
 
@@ -164,7 +177,7 @@ def _attrs_hook_factory(converter: cattrs.Converter) -> Callable[[Any], Callable
         inner = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
 
         def structure(value: object, t: type) -> object:
-            if not isinstance(value, Mapping):
+            if not isinstance(value, (dict, Mapping)):  # dict first: no ABC check for parsed input
                 raise InvalidValue(f"expected a table, got {describe(value)}")
             return inner(value, t)
 
@@ -229,18 +242,19 @@ def _wrap_mapping(converter: cattrs.Converter, tp: Any) -> Callable[[object, typ
     value_hook = converter.get_structure_hook(value_type)
 
     def structure(value: object, _: type) -> Mapping[object, object]:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, (dict, Mapping)):  # dict first: no ABC check for parsed input
             raise InvalidValue(f"expected a table, got {describe(value)}")
         out: dict[object, object] = {}
-        items = list(value.items())
+        done = 0
         try:  # valid input, the common case, without collecting; the first error goes on below
-            for key, item in items:
+            for key, item in value.items():
                 out[key_hook(key, key_type)] = value_hook(item, value_type)
+                done += 1
             return types.MappingProxyType(out)
         except Exception:  # noqa: BLE001, S110 - the loop below says what and where
             pass
         errors: list[Exception] = []
-        for key, item in items[len(out):]:
+        for key, item in list(value.items())[done:]:
             try:
                 out[key_hook(key, key_type)] = value_hook(item, value_type)
             except Exception as exc:  # noqa: BLE001 - collected and re-raised as a group
