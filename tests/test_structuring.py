@@ -84,3 +84,17 @@ def test_a_table_keeps_its_order_and_reports_every_bad_value(table: dict[str, ob
         return
     assert not bad
     assert isinstance(result, types.MappingProxyType) and list(result.items()) == list(table.items())
+
+
+@given(st.lists(st.one_of(st.sampled_from(["x", "", "1"]), st.integers(0, 2), st.booleans()), max_size=4))
+def test_an_array_takes_exactly_its_element_type_and_reports_every_bad_element(array: list[object]) -> None:
+    bad = [index for index, element in enumerate(array) if type(element) is not str]
+    try:
+        result = CONVERTER.structure(array, tuple[str, ...])
+    except Exception as exc:  # noqa: BLE001 - the group of every bad element
+        assert bad
+        assert [e.__notes__[-1].index for e in exc.exceptions] == bad  # type: ignore[attr-defined]
+        assert all(isinstance(e, InvalidValue) for e in exc.exceptions)  # type: ignore[attr-defined]
+        return
+    assert not bad
+    assert result == tuple(array)

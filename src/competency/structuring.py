@@ -82,6 +82,21 @@ def _strict_bool(value: object, _: type) -> bool:
     return value
 
 
+# The strict hooks that return a value of exactly this type as it is: containers and unions skip
+# the call for such a value (the hook would only check the type they have just looked at).
+_AS_IT_IS: Mapping[Callable[[object, type], object], type] = types.MappingProxyType(
+    {_strict_str: str, _strict_int: int, _strict_bool: bool}
+)
+
+
+def _as_it_is(hook: Callable[[object, type], object]) -> type | None:
+    """The type whose values ``hook`` returns unchanged, if it is one of the strict hooks."""
+    try:
+        return _AS_IT_IS.get(hook)
+    except TypeError:  # an unhashable hook object
+        return None
+
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -146,11 +161,12 @@ def _union_hook(converter: cattrs.Converter, tp: Any) -> Callable[[object, type]
 
     # Several members: the value's own type chooses, exactly (true is not an integer), the first
     # member that takes it winning; a float member takes an integer too.
-    chooser: dict[type, tuple[Any, Callable[[object, type], object]]] = {}
+    # A chosen hook of None: the member's hook would return the value as it is.
+    chooser: dict[type, tuple[Any, Callable[[object, type], object] | None]] = {}
     for member, hook in hooks:
         for taken in (member, int) if member is float else (member,):
             if isinstance(taken, type):
-                chooser.setdefault(taken, (member, hook))
+                chooser.setdefault(taken, (member, None if _as_it_is(hook) is taken else hook))
 
     def structure(value: object, _: type) -> object:
         if value is None and optional:
@@ -159,7 +175,7 @@ def _union_hook(converter: cattrs.Converter, tp: Any) -> Callable[[object, type]
         if chosen is None:
             raise InvalidValue(f"expected {wanted}, got {describe(value)}")
         member, hook = chosen
-        return hook(value, member)
+        return value if hook is None else hook(value, member)
 
     return structure
 
@@ -208,6 +224,7 @@ def make_converter() -> cattrs.Converter:
 def _wrap_array(converter: cattrs.Converter, tp: Any) -> Callable[[object, type], object]:
     (element, *rest) = get_args(tp) or (Any,)
     element_hook = converter.get_structure_hook(element)
+    element_as_it_is = _as_it_is(element_hook)
     homogeneous = not rest or rest == [Ellipsis]
 
     def structure(value: object, _: type) -> tuple[object, ...]:
@@ -218,7 +235,7 @@ def _wrap_array(converter: cattrs.Converter, tp: Any) -> Callable[[object, type]
         out: list[object] = []
         try:  # valid input, the common case, without collecting; the first error goes on below
             for item in value:
-                out.append(element_hook(item, element))
+                out.append(item if type(item) is element_as_it_is else element_hook(item, element))
             return tuple(out)
         except Exception:  # noqa: BLE001, S110 - the loop below says what and where
             pass
@@ -240,6 +257,7 @@ def _wrap_mapping(converter: cattrs.Converter, tp: Any) -> Callable[[object, typ
     key_type, value_type = get_args(tp) or (str, Any)
     key_hook = converter.get_structure_hook(key_type)
     value_hook = converter.get_structure_hook(value_type)
+    key_as_it_is = _as_it_is(key_hook)  # str: a parsed table's keys are strings
 
     def structure(value: object, _: type) -> Mapping[object, object]:
         if not isinstance(value, (dict, Mapping)):  # dict first: no ABC check for parsed input
@@ -248,7 +266,7 @@ def _wrap_mapping(converter: cattrs.Converter, tp: Any) -> Callable[[object, typ
         done = 0
         try:  # valid input, the common case, without collecting; the first error goes on below
             for key, item in value.items():
-                out[key_hook(key, key_type)] = value_hook(item, value_type)
+                out[key if type(key) is key_as_it_is else key_hook(key, key_type)] = value_hook(item, value_type)
                 done += 1
             return types.MappingProxyType(out)
         except Exception:  # noqa: BLE001, S110 - the loop below says what and where
