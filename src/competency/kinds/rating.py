@@ -35,18 +35,19 @@ class Rating(DatedItem):
     def check(self, context: CheckContext) -> Iterator[Problem]:
         if not self.ratings:
             yield Problem("is empty: rate at least one competency", "ratings")
+        resolver = context.resolver
         seen: dict[str, str] = {}
         for reference, value in self.ratings.items():
             try:
-                resolved = context.resolver.resolve(reference)
+                resolved = resolver.resolve(reference)
             except UnresolvedReference:
                 continue  # reported once, by the engine's reference check
             # "x" and "framework:x" are one competency: rating it twice would count the rater twice.
-            if resolved.qualified in seen:
-                yield Problem(f"rates the same competency as {seen[resolved.qualified]!r}", f"ratings.{reference}")
-            seen.setdefault(resolved.qualified, reference)
+            first = seen.setdefault(resolved.qualified, reference)
+            if first != reference:  # the keys of a table are all different
+                yield Problem(f"rates the same competency as {first!r}", f"ratings.{reference}")
             try:
-                context.resolver.level_rank(resolved.framework, value)
+                resolver.level_rank(resolved.framework, value)
             except UnresolvedReference as exc:
                 yield Problem(str(exc), f"ratings.{reference}")
 
@@ -55,12 +56,14 @@ class Rating(DatedItem):
         return f"rater:{self.rater}:{self.rater_id}" if self.rater_id else f"rater:{self.rater}"
 
     def contributions(self, context: ScoringContext) -> Iterator[Contribution]:
+        resolver = context.resolver
         weight = context.config.rater_weights.get(self.rater, 1.0)
         source = self.source_key()
+        rated = f"{self.rater} rating: "
         for reference, value in self.ratings.items():
-            resolved = context.resolver.resolve(reference)
-            rank = context.resolver.level_rank(resolved.framework, value)
-            level = resolved.framework.scale.level(rank)
+            resolved = resolver.resolve(reference)
+            framework = resolved.framework
+            rank = resolver.level_rank(framework, value)
             yield Contribution(
                 competency=resolved.qualified,
                 evidence=self.id,
@@ -68,5 +71,5 @@ class Rating(DatedItem):
                 date=self.date,
                 value=float(rank),
                 weight=weight,
-                note=f"{self.rater} rating: {level.label}",
+                note=rated + framework.scale.level(rank).label,
             )
