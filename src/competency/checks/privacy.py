@@ -11,10 +11,11 @@ from __future__ import annotations
 import collections.abc
 import datetime
 import functools
+import operator
 import re
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import attrs
 
@@ -128,10 +129,28 @@ def _walk(value: object, path: str) -> Iterator[tuple[str, str]]:
             yield from _walk(item, f"{path}.{key}")
 
 
+def _no_fields(value: object) -> tuple[object, ...]:
+    return ()
+
+
 @functools.cache
-def _walked_fields(cls: type) -> tuple[str, ...] | None:
-    """The text fields of an attrs class, None for any other type (asked once per type)."""
-    return _text_fields(cls) if attrs.has(cls) else None
+def _text_values(cls: type) -> Callable[[object], tuple[object, ...]] | None:
+    """For an attrs class, what gives the values of its text fields as a tuple; None for any
+    other type (settled once per type)."""
+    if not attrs.has(cls):
+        return None
+    names = _text_fields(cls)
+    if not names:
+        return _no_fields
+    if len(names) == 1:
+        get = operator.attrgetter(names[0])
+
+        def only(value: object) -> tuple[object, ...]:
+            return (get(value),)
+
+        return only
+    values: Callable[[object], tuple[object, ...]] = operator.attrgetter(*names)  # a tuple for two or more
+    return values
 
 
 def _may_identify(value: object) -> bool:
@@ -144,9 +163,9 @@ def _may_identify(value: object) -> bool:
             if _MAY_IDENTIFY.search(current) and _IDENTIFIERS.search(current):
                 return True
             continue
-        fields = _walked_fields(type(current))  # type: ignore[arg-type]
-        if fields is not None:
-            stack.extend(getattr(current, name) for name in fields)
+        text_values = _text_values(type(current))  # type: ignore[arg-type]
+        if text_values is not None:
+            stack.extend(text_values(current))
         elif current is None or isinstance(current, _NO_TEXT):
             continue
         elif isinstance(current, (list, tuple)):
