@@ -839,3 +839,15 @@ def test_a_failing_plugin_check_keeps_what_it_found_and_hides_nothing_else() -> 
         ("evidence[1].note", "first problem"),
         ("evidence[1]", "the 'buggy' check failed: KeyError: 'oops'"),
     ]
+
+
+def test_every_repeat_of_an_id_names_its_first_use() -> None:
+    item = {"kind": "reflection", "date": AS_OF, "text": "t", "competencies": ["speaks-up"]}
+    ids: list[object] = ["a", "b", "a", 3, "b", "a"]
+    data = {"subject": {"id": "s"}, "evidence": [dict(item, id=i) for i in ids]}
+    duplicates = [(p.path, p.message) for p in _core_engine().validate(data, as_of=AS_OF).errors if "duplicate" in p.message]
+    assert duplicates == [
+        ("evidence[2].id", "duplicate evidence id 'a' (first used by evidence[0])"),
+        ("evidence[4].id", "duplicate evidence id 'b' (first used by evidence[1])"),
+        ("evidence[5].id", "duplicate evidence id 'a' (first used by evidence[0])"),
+    ]

@@ -6,7 +6,6 @@ Every problem in a file is collected and reported at once, each with its place i
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -269,12 +268,11 @@ def _located(problems: Iterable[Problem], prefix: str) -> Iterator[Problem]:
 
 
 def _duplicate_ids(raw_items: list[object]) -> Iterator[Problem]:
-    ids = [raw.get("id") if isinstance(raw, Mapping) else None for raw in raw_items]
-    counts = Counter(i for i in ids if isinstance(i, str))
     first: dict[str, int] = {}
-    for index, value in enumerate(ids):
+    for index, raw in enumerate(raw_items):
+        value = raw.get("id") if isinstance(raw, Mapping) else None
         if not isinstance(value, str):
             continue
-        if value in first and counts[value] > 1:
-            yield Problem(f"duplicate evidence id {value!r} (first used by evidence[{first[value]}])", f"evidence[{index}].id")
-        first.setdefault(value, index)
+        used = first.setdefault(value, index)
+        if used != index:
+            yield Problem(f"duplicate evidence id {value!r} (first used by evidence[{used}])", f"evidence[{index}].id")
