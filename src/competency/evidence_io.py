@@ -105,7 +105,8 @@ class EvidenceReader:
         # A scope of frameworks none of which is available is reported once, above, not again as
         # every reference of the file failing to resolve.
         references = bool(resolver.frameworks) or not (isinstance(scope, list) and scope)
-        for index, item in sorted(items + partial, key=lambda pair: pair[0]):
+        # Without partial items, ``items`` is in document order already.
+        for index, item in sorted(items + partial, key=lambda pair: pair[0]) if partial else items:
             found = self._check_item(item, context, complete=index in complete, references=references)
             if found:
                 problems.extend(_located(found, f"evidence[{index}]"))

@@ -80,12 +80,8 @@ class Activity(EvidenceItem):
         )
         # One piece of evidence is worth the same however many competencies it is tagged with.
         share = credit / max(len(self.competencies), 1)
+        source, date, note = f"item:{self.id}", self.reference_date(), f"{self.type} ({self.outcome})"
         for _, resolved in resolved_claims(self.competencies, context):
             yield Contribution(
-                competency=resolved.qualified,
-                evidence=self.id,
-                source=f"item:{self.id}",
-                date=self.reference_date(),
-                credit=share,
-                note=f"{self.type} ({self.outcome})",
+                competency=resolved.qualified, evidence=self.id, source=source, date=date, credit=share, note=note
             )
