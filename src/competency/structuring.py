@@ -258,6 +258,7 @@ def _wrap_mapping(converter: cattrs.Converter, tp: Any) -> Callable[[object, typ
     key_hook = converter.get_structure_hook(key_type)
     value_hook = converter.get_structure_hook(value_type)
     key_as_it_is = _as_it_is(key_hook)  # str: a parsed table's keys are strings
+    value_as_it_is = _as_it_is(value_hook)
 
     def structure(value: object, _: type) -> Mapping[object, object]:
         if not isinstance(value, (dict, Mapping)):  # dict first: no ABC check for parsed input
@@ -266,7 +267,9 @@ def _wrap_mapping(converter: cattrs.Converter, tp: Any) -> Callable[[object, typ
         done = 0
         try:  # valid input, the common case, without collecting; the first error goes on below
             for key, item in value.items():
-                out[key if type(key) is key_as_it_is else key_hook(key, key_type)] = value_hook(item, value_type)
+                out[key if type(key) is key_as_it_is else key_hook(key, key_type)] = (
+                    item if type(item) is value_as_it_is else value_hook(item, value_type)
+                )
                 done += 1
             return types.MappingProxyType(out)
         except Exception:  # noqa: BLE001, S110 - the loop below says what and where
