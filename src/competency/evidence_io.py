@@ -175,7 +175,7 @@ class EvidenceReader:
         self, raw: object, path: str, problems: list[Problem]
     ) -> tuple[EvidenceItem | None, EvidenceItem | None]:
         """The structured item, or (None, a partial item to check) when some of its fields are wrong."""
-        if not isinstance(raw, Mapping):
+        if not isinstance(raw, (dict, Mapping)):  # dict first: no ABC check for parsed input
             problems.append(Problem(f"expected a table, got {describe(raw)}", path))
             return None, None
         kind = raw.get("kind")
@@ -271,7 +271,7 @@ def _located(problems: Iterable[Problem], prefix: str) -> Iterator[Problem]:
 def _duplicate_ids(raw_items: list[object]) -> Iterator[Problem]:
     first: dict[str, int] = {}
     for index, raw in enumerate(raw_items):
-        value = raw.get("id") if isinstance(raw, Mapping) else None
+        value = raw.get("id") if isinstance(raw, (dict, Mapping)) else None
         if not isinstance(value, str):
             continue
         used = first.setdefault(value, index)
