@@ -26,6 +26,7 @@ from competency_nine_dimension.aggregate import (
     _round_sqrt,
     aggregate,
     aggregate_answers,
+    aggregate_means,
 )
 from competency_nine_dimension.feedback import Feedback360, RaterEntry
 
@@ -155,6 +156,37 @@ def test_aggregate_answers_is_aggregate(given_raters: list[Rater], thresholds: d
     assert json.dumps(found.to_dict()) == json.dumps(expected.to_dict())
 
 
+@given(
+    given_raters=raters(),
+    thresholds=st.fixed_dictionaries({}, optional={g: st.integers(2, 4) for g in sorted(ANONYMOUS_GROUPS)}),
+    min_other_raters=st.integers(1, 4),
+)
+def test_aggregate_means_is_what_the_report_publishes(
+    given_raters: list[Rater], thresholds: dict[str, int], min_other_raters: int
+) -> None:
+    # The scorer's shortcut reads exactly the report's published means: the same status, the same cells
+    # (a hidden group or a suppressed cell in neither), the same all-others mean, exactly.
+    config = Config(thresholds=thresholds, min_other_raters=min_other_raters)
+    report = aggregate_answers(grouped(given_raters), DIMS, config=config)
+    means = aggregate_means(grouped(given_raters), DIMS, config=config)
+    assert means == report.means()
+    assert means.status == report.status
+    for published, result in zip(means.dimensions, report.dimensions, strict=True):
+        assert published.others == result.others.mean
+        shown = {cell.group: cell.stats for cell in result.groups if not cell.suppressed}
+        for cell in published.groups:
+            assert cell.group != "self" and (cell.n, cell.mean) == (shown[cell.group].n, shown[cell.group].mean)
+
+
+def test_aggregate_means_checks_as_aggregate_answers_does() -> None:
+    with pytest.raises(ValueError, match="targets for unknown dimensions"):
+        aggregate_means({}, DIMS, targets={"nope": 2})
+    with pytest.raises(ValueError, match="level labels"):
+        aggregate_means({}, DIMS, level_labels=("one",))
+    with pytest.raises(ValueError, match="at least one dimension"):
+        aggregate_means({}, ())
+
+
 def test_aggregate_answers_takes_missing_groups_as_empty() -> None:
     only_peers = {"peer": grouped([Rater(f"p{i}", "peer", {DIMS[0]: Answer(i + 1)}) for i in range(3)])["peer"]}
     report = aggregate_answers(only_peers, DIMS[:1], config=Config(min_other_raters=3))
@@ -208,6 +240,19 @@ def test_plain_and_general_paths_agree(engine: Any, nd: Any, data: st.DataObject
         plain, general = both_reports(item, context, monkeypatch)
     assert plain == general
     assert json.dumps(plain[1].to_dict()) == json.dumps(general[1].to_dict())
+    # What the scorer reads: the same means and contributions by either path, and those of the report.
+    assert plain is not None
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        plain_inputs = item._read_inputs(context)
+        plain_contributions = list(item.contributions(context))
+        monkeypatch.setattr(Feedback360, "answer_groups", lambda self, scale, dims, points: None)
+        general_inputs = item._read_inputs(context)
+        monkeypatch.setattr(feedback, "_RECENT_INPUTS", {})
+        general_contributions = list(item.contributions(context))
+    assert plain_inputs is not None and general_inputs is not None
+    assert plain_inputs.groups is not None and general_inputs.groups is None
+    assert plain_inputs.means == general_inputs.means == plain[1].means()
+    assert plain_contributions == general_contributions
 
 
 def unchecked(*entries: RaterEntry) -> Feedback360:
