@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from competency_qi_skills.analysis import run_chart, xmr_chart
+from competency_qi_skills.measures import analyse_measure
+from competency_qi_skills.rules import CHART_FACTS, FACTS, RULES, area_levels, facts_of, project_levels
 
 FORMAT_DOC = Path(__file__).resolve().parent.parent / "docs" / "qi-project-format.md"
 AS_OF = datetime.date(2026, 3, 1)
@@ -159,3 +161,38 @@ def _context(engine: Any) -> Any:
     from competency import ScoringConfig, ScoringContext
 
     return ScoringContext(engine.resolver, AS_OF, ScoringConfig())
+
+
+@given(
+    st.sets(st.sampled_from(sorted(FACTS))),
+    st.lists(st.tuples(series(), st.booleans()), max_size=3),
+    st.sampled_from(["led", "member", "sponsor"]),
+)
+def test_project_levels_run_the_charts_only_when_they_can_matter(
+    engine: Any, qi: Any, facts: set[str], drawn: list[Any], role: str
+) -> None:
+    # A project's levels, its facts and its implied framework are exactly those of the whole analysis,
+    # whether or not project_levels ran the charts; the facts read off the points are the charts' own.
+    measures = []
+    for i, ((xs, keys), _) in enumerate(drawn):
+        if keys.get("baseline_end") is not None and keys["baseline_end"] > datetime.date(2025, 1, 6) + datetime.timedelta(weeks=len(xs) - 1):
+            del keys["baseline_end"]
+        measures.append(qi.measure(f"m{i}", xs, **keys))
+    item = qi.project_with(facts, role=role, **({"measures": measures} if measures else {}))
+    (project,) = engine.load_evidence(qi.document(item), as_of=AS_OF).evidence
+    results = [analyse_measure(m) for m in project.measures]
+    expected = area_levels(facts_of(project, results))
+    ran: list[bool] = []
+
+    def charts() -> list[Any]:
+        ran.append(True)
+        return results
+
+    assert project_levels(project, charts) == expected
+    assert project.area_levels() == expected
+    assert list(project.implied_frameworks()) == (["qi-skills"] if expected else [])
+    assert ("run-chart-judged" in facts_of(project, results)) == any(r.judged for r in results)
+    if not ran:
+        # Not run: so no rule naming a chart fact could be met, whatever the charts said.
+        assert all(not set(rule.conditions) <= facts_of(project, results) | CHART_FACTS
+                   for rule in RULES if CHART_FACTS.intersection(rule.conditions))

@@ -28,7 +28,7 @@ from competency import (
 
 from .measures import MeasureResult, analyse_measure, measure_data, measure_lines, number_text
 from .presentation import measure_charts, project_tables
-from .rules import AREAS, FRAMEWORK, LEVELS, AreaLevel, area_levels, facts_of
+from .rules import AREAS, FRAMEWORK, LEVELS, AreaLevel, area_levels, facts_of, project_levels
 
 Role = Literal["led", "member", "sponsor"]
 MeasureType = Literal["outcome", "process", "balancing"]
@@ -347,8 +347,9 @@ class QIProject(EvidenceItem):
     def measure_results(self) -> tuple[MeasureResult, ...]:
         """Each measure judged as a run chart and an XmR chart.
 
-        The engine asks several times per scoring (frameworks, contributions, analysis) and the item
-        is immutable, so the answers for the last few items are kept.
+        Scoring asks up to twice (frameworks, contributions: only when a rule could need the charts, see
+        :func:`~competency_qi_skills.rules.project_levels`) and the analysis once more; the item is
+        immutable, so the answers for the last few items are kept.
         """
         hit = _RECENT_RESULTS.get(id(self))
         if hit is not None and hit[0] is self:
@@ -361,8 +362,9 @@ class QIProject(EvidenceItem):
         return results
 
     def area_levels(self) -> tuple[AreaLevel, ...]:
-        """The level the project evidences in each method area it touches, and the rule that gave it."""
-        return area_levels(facts_of(self, self.measure_results()))
+        """The level the project evidences in each method area it touches, and the rule that gave it
+        (the measures' charts are run only if a rule that could be met needs them)."""
+        return project_levels(self, self.measure_results)
 
     def _summary_lines(
         self, results: tuple[MeasureResult, ...], levels: tuple[AreaLevel, ...], titles: Mapping[str, str]
