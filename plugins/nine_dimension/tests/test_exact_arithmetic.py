@@ -326,3 +326,41 @@ def test_feedback_module_uses_the_plain_path_for_checked_items(engine: Any, nd: 
     evidence = engine.load_evidence(nd.GP_EXAMPLE, as_of=nd.AS_OF)
     (item,) = [i for i in evidence.evidence if isinstance(i, feedback.Feedback360)]
     assert item.answer_groups(engine.framework(nd.HLM).scale, nd.DIMENSIONS) is not None
+
+
+# -- reading levels: the table agrees with performance_rank ---------------------------------------------
+
+
+LEVEL_IDS = ["essential", "proficient", "strong", "exemplary"]
+ANSWERS = st.one_of(
+    st.sampled_from([*LEVEL_IDS, "not-observed", "insufficient", "Strong", "", "strong "]),
+    st.text(max_size=12),
+    st.integers(-2, 7),
+    st.booleans(),
+    st.floats(allow_nan=False),
+    st.none(),
+)
+
+
+def outcome(read: Any, value: object) -> tuple[str, object]:
+    try:
+        return "rank", read(value)
+    except ValueError as exc:
+        return "error", str(exc)
+
+
+@given(
+    ids=st.lists(st.sampled_from([*LEVEL_IDS, "not-observed", "insufficient"]), min_size=2, max_size=5),
+    extra=st.sampled_from(["not-observed", "insufficient"]),
+    values=st.lists(ANSWERS, max_size=10),
+)
+def test_rank_reader_is_performance_rank(ids: list[str], extra: str, values: list[object]) -> None:
+    # Any scale (repeated ids, a level named like ``extra``) and any answer: the same rank or the same error.
+    from competency import Level, Scale
+
+    from competency_nine_dimension.dimensions import performance_rank, rank_reader
+
+    scale = Scale(levels=tuple(Level(id=i, label=i.title()) for i in ids), proficient=ids[0])
+    read = rank_reader(scale, extra=extra)
+    for value in values:
+        assert outcome(read, value) == outcome(lambda v: performance_rank(scale, v, extra=extra), value)

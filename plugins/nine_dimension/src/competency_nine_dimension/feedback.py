@@ -58,6 +58,7 @@ from .dimensions import (
     framework_of,
     performance_rank,
     qualify,
+    rank_reader,
     threshold_floor_message,
 )
 from .figures import feedback_charts, feedback_tables
@@ -271,6 +272,7 @@ class Feedback360(DatedItem):
         groups = {group: GroupAnswers() for group in GROUPS}
         known = frozenset(dims)
         ids: set[str] = set()
+        read = rank_reader(scale, extra=NOT_OBSERVED)
         try:
             for rater in self.raters:
                 if not isinstance(rater.id, str) or not rater.id or rater.id in ids or rater.group not in groups:
@@ -284,7 +286,7 @@ class Feedback360(DatedItem):
                 answers = groups[rater.group]
                 answers.raters += 1
                 for dim, value in ratings:
-                    rank = performance_rank(scale, value, extra=NOT_OBSERVED)  # ValueError if off the scale
+                    rank = read(value)  # ValueError if off the scale
                     if rank is not None:
                         answers.on(dim).ranks.append(rank)
                 for dim, importance in importances:
