@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime
 import textwrap
-from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar, Literal
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, ClassVar, Literal, TypeVar
 
 import attrs
 from competency import (
@@ -175,8 +175,27 @@ class Measure:
 # -- the evidence kind ---------------------------------------------------------------------------
 
 
-#: item id -> (item, measure results), for the few most recent items (see QIProject.measure_results).
+#: item id -> (item, measure results), and (item, area levels), for the few most recent items (see
+#: QIProject.measure_results and QIProject.area_levels).
 _RECENT_RESULTS: dict[int, tuple[Any, Any]] = {}
+_RECENT_LEVELS: dict[int, tuple[Any, Any]] = {}
+#: How many items each of those keeps.
+_RECENT = 16
+
+T = TypeVar("T")
+
+
+def _remembered(store: dict[int, tuple[Any, Any]], item: object, compute: Callable[[], T]) -> T:
+    """``compute()`` for an (immutable) item, or what it gave the last time, for the last few items."""
+    hit = store.get(id(item))
+    if hit is not None and hit[0] is item:
+        cached: T = hit[1]
+        return cached
+    value = compute()
+    store[id(item)] = (item, value)  # holding the item keeps its id from being reused
+    while len(store) > _RECENT:
+        store.pop(next(iter(store)))
+    return value
 
 
 @attrs.frozen(kw_only=True)
@@ -347,24 +366,19 @@ class QIProject(EvidenceItem):
     def measure_results(self) -> tuple[MeasureResult, ...]:
         """Each measure judged as a run chart and an XmR chart.
 
-        Scoring asks up to twice (frameworks, contributions: only when a rule could need the charts, see
-        :func:`~competency_qi_skills.rules.project_levels`) and the analysis once more; the item is
-        immutable, so the answers for the last few items are kept.
+        Scoring asks once, for :meth:`area_levels`, and only when a rule could need the charts (see
+        :func:`~competency_qi_skills.rules.project_levels`); the analysis asks again when it is shown. The
+        item is immutable, so the answers for the last few items are kept.
         """
-        hit = _RECENT_RESULTS.get(id(self))
-        if hit is not None and hit[0] is self:
-            cached: tuple[MeasureResult, ...] = hit[1]
-            return cached
-        results = tuple(analyse_measure(m) for m in self.measures)
-        _RECENT_RESULTS[id(self)] = (self, results)  # holding the item keeps its id from being reused
-        while len(_RECENT_RESULTS) > 16:
-            _RECENT_RESULTS.pop(next(iter(_RECENT_RESULTS)))
-        return results
+        return _remembered(_RECENT_RESULTS, self, lambda: tuple(analyse_measure(m) for m in self.measures))
 
     def area_levels(self) -> tuple[AreaLevel, ...]:
         """The level the project evidences in each method area it touches, and the rule that gave it
-        (the measures' charts are run only if a rule that could be met needs them)."""
-        return project_levels(self, self.measure_results)
+        (the measures' charts are run only if a rule that could be met needs them).
+
+        Scoring asks twice (frameworks, contributions), so the answers for the last few items are kept.
+        """
+        return _remembered(_RECENT_LEVELS, self, lambda: project_levels(self, self.measure_results))
 
     def _summary_lines(
         self, results: tuple[MeasureResult, ...], levels: tuple[AreaLevel, ...], titles: Mapping[str, str]
