@@ -5,9 +5,11 @@ TOML types, unknown keys rejected, every error located); :meth:`Feedback360.chec
 say (levels on the scale, importance 1-5, one self rater, unique rater ids, thresholds not below their
 floor). The figures come from :func:`competency_nine_dimension.aggregate.aggregate_answers` (or, for an item
 nothing has checked, :func:`~competency_nine_dimension.aggregate.aggregate`, which names what is wrong), which
-enforces the anonymity policy (docs/360-aggregation.md); everything this module publishes (the analysis and the
-contributions to the scorer) is read from its :class:`~competency_nine_dimension.aggregate.Report`, so
-nothing here can see a hidden group's answers.
+enforces the anonymity policy (docs/360-aggregation.md); everything this module publishes is read from its
+:class:`~competency_nine_dimension.aggregate.Report` (the analysis) or from the part of it the scorer needs,
+:class:`~competency_nine_dimension.aggregate.Means` (the contributions, from
+:func:`~competency_nine_dimension.aggregate.aggregate_means`, which is ``Report.means()`` without the rest of
+the report), so nothing here can see a hidden group's answers.
 """
 
 from __future__ import annotations
