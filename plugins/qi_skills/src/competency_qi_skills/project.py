@@ -28,7 +28,7 @@ from competency import (
 
 from .measures import MeasureResult, analyse_measure, measure_data, measure_lines, number_text
 from .presentation import measure_charts, project_tables
-from .rules import AREAS, FRAMEWORK, LEVELS, AreaLevel, area_levels, facts_of, project_levels
+from .rules import AREAS, FRAMEWORK, LEVELS, SUSTAINED_RULES, AreaLevel, area_levels, facts_of, project_levels
 
 Role = Literal["led", "member", "sponsor"]
 MeasureType = Literal["outcome", "process", "balancing"]
@@ -366,9 +366,8 @@ class QIProject(EvidenceItem):
     def measure_results(self) -> tuple[MeasureResult, ...]:
         """Each measure judged as a run chart and an XmR chart.
 
-        Scoring asks once, for :meth:`area_levels`, and only when a rule could need the charts (see
-        :func:`~competency_qi_skills.rules.project_levels`); the analysis asks again when it is shown. The
-        item is immutable, so the answers for the last few items are kept.
+        The analysis shown beside the scores asks (scoring runs only the rules its facts need, see
+        :meth:`area_levels`); the item is immutable, so the answers for the last few items are kept.
         """
         return _remembered(_RECENT_RESULTS, self, lambda: tuple(analyse_measure(m) for m in self.measures))
 
@@ -378,7 +377,12 @@ class QIProject(EvidenceItem):
 
         Scoring asks twice (frameworks, contributions), so the answers for the last few items are kept.
         """
-        return _remembered(_RECENT_LEVELS, self, lambda: project_levels(self, self.measure_results))
+        return _remembered(_RECENT_LEVELS, self, lambda: project_levels(self, self._sustained_results))
+
+    def _sustained_results(self) -> tuple[MeasureResult, ...]:
+        # The facts read no signal but those of SUSTAINED_RULES (sustained_improvement), so the charts
+        # for the levels apply no other rule; the analysis shown runs them all (measure_results).
+        return tuple(analyse_measure(m, rules=SUSTAINED_RULES) for m in self.measures)
 
     def _summary_lines(
         self, results: tuple[MeasureResult, ...], levels: tuple[AreaLevel, ...], titles: Mapping[str, str]
