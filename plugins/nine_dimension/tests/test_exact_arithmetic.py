@@ -26,6 +26,7 @@ from competency_nine_dimension.aggregate import (
     _round_sqrt,
     aggregate,
     aggregate_answers,
+    aggregate_means,
 )
 from competency_nine_dimension.feedback import Feedback360, RaterEntry
 
@@ -155,6 +156,37 @@ def test_aggregate_answers_is_aggregate(given_raters: list[Rater], thresholds: d
     assert json.dumps(found.to_dict()) == json.dumps(expected.to_dict())
 
 
+@given(
+    given_raters=raters(),
+    thresholds=st.fixed_dictionaries({}, optional={g: st.integers(2, 4) for g in sorted(ANONYMOUS_GROUPS)}),
+    min_other_raters=st.integers(1, 4),
+)
+def test_aggregate_means_is_what_the_report_publishes(
+    given_raters: list[Rater], thresholds: dict[str, int], min_other_raters: int
+) -> None:
+    # The scorer's shortcut reads exactly the report's published means: the same status, the same cells
+    # (a hidden group or a suppressed cell in neither), the same all-others mean, exactly.
+    config = Config(thresholds=thresholds, min_other_raters=min_other_raters)
+    report = aggregate_answers(grouped(given_raters), DIMS, config=config)
+    means = aggregate_means(grouped(given_raters), DIMS, config=config)
+    assert means == report.means()
+    assert means.status == report.status
+    for published, result in zip(means.dimensions, report.dimensions, strict=True):
+        assert published.others == result.others.mean
+        shown = {cell.group: cell.stats for cell in result.groups if not cell.suppressed}
+        for cell in published.groups:
+            assert cell.group != "self" and (cell.n, cell.mean) == (shown[cell.group].n, shown[cell.group].mean)
+
+
+def test_aggregate_means_checks_as_aggregate_answers_does() -> None:
+    with pytest.raises(ValueError, match="targets for unknown dimensions"):
+        aggregate_means({}, DIMS, targets={"nope": 2})
+    with pytest.raises(ValueError, match="level labels"):
+        aggregate_means({}, DIMS, level_labels=("one",))
+    with pytest.raises(ValueError, match="at least one dimension"):
+        aggregate_means({}, ())
+
+
 def test_aggregate_answers_takes_missing_groups_as_empty() -> None:
     only_peers = {"peer": grouped([Rater(f"p{i}", "peer", {DIMS[0]: Answer(i + 1)}) for i in range(3)])["peer"]}
     report = aggregate_answers(only_peers, DIMS[:1], config=Config(min_other_raters=3))
@@ -208,6 +240,19 @@ def test_plain_and_general_paths_agree(engine: Any, nd: Any, data: st.DataObject
         plain, general = both_reports(item, context, monkeypatch)
     assert plain == general
     assert json.dumps(plain[1].to_dict()) == json.dumps(general[1].to_dict())
+    # What the scorer reads: the same means and contributions by either path, and those of the report.
+    assert plain is not None
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        plain_inputs = item._read_inputs(context)
+        plain_contributions = list(item.contributions(context))
+        monkeypatch.setattr(Feedback360, "answer_groups", lambda self, scale, dims, points: None)
+        general_inputs = item._read_inputs(context)
+        monkeypatch.setattr(feedback, "_RECENT_INPUTS", {})
+        general_contributions = list(item.contributions(context))
+    assert plain_inputs is not None and general_inputs is not None
+    assert plain_inputs.groups is not None and general_inputs.groups is None
+    assert plain_inputs.means == general_inputs.means == plain[1].means()
+    assert plain_contributions == general_contributions
 
 
 def unchecked(*entries: RaterEntry) -> Feedback360:
@@ -281,3 +326,41 @@ def test_feedback_module_uses_the_plain_path_for_checked_items(engine: Any, nd: 
     evidence = engine.load_evidence(nd.GP_EXAMPLE, as_of=nd.AS_OF)
     (item,) = [i for i in evidence.evidence if isinstance(i, feedback.Feedback360)]
     assert item.answer_groups(engine.framework(nd.HLM).scale, nd.DIMENSIONS) is not None
+
+
+# -- reading levels: the table agrees with performance_rank ---------------------------------------------
+
+
+LEVEL_IDS = ["essential", "proficient", "strong", "exemplary"]
+ANSWERS = st.one_of(
+    st.sampled_from([*LEVEL_IDS, "not-observed", "insufficient", "Strong", "", "strong "]),
+    st.text(max_size=12),
+    st.integers(-2, 7),
+    st.booleans(),
+    st.floats(allow_nan=False),
+    st.none(),
+)
+
+
+def outcome(read: Any, value: object) -> tuple[str, object]:
+    try:
+        return "rank", read(value)
+    except ValueError as exc:
+        return "error", str(exc)
+
+
+@given(
+    ids=st.lists(st.sampled_from([*LEVEL_IDS, "not-observed", "insufficient"]), min_size=2, max_size=5),
+    extra=st.sampled_from(["not-observed", "insufficient"]),
+    values=st.lists(ANSWERS, max_size=10),
+)
+def test_rank_reader_is_performance_rank(ids: list[str], extra: str, values: list[object]) -> None:
+    # Any scale (repeated ids, a level named like ``extra``) and any answer: the same rank or the same error.
+    from competency import Level, Scale
+
+    from competency_nine_dimension.dimensions import performance_rank, rank_reader
+
+    scale = Scale(levels=tuple(Level(id=i, label=i.title()) for i in ids), proficient=ids[0])
+    read = rank_reader(scale, extra=extra)
+    for value in values:
+        assert outcome(read, value) == outcome(lambda v: performance_rank(scale, v, extra=extra), value)

@@ -10,11 +10,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
 import tomli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from competency_qi_skills.analysis import run_chart, xmr_chart
+from competency_qi_skills.analysis import run_and_xmr_charts, run_chart, xmr_chart
+from competency_qi_skills.measures import analyse_measure
+from competency_qi_skills.rules import CHART_FACTS, FACTS, RULES, area_levels, facts_of, project_levels
 
 FORMAT_DOC = Path(__file__).resolve().parent.parent / "docs" / "qi-project-format.md"
 AS_OF = datetime.date(2026, 3, 1)
@@ -159,3 +162,77 @@ def _context(engine: Any) -> Any:
     from competency import ScoringConfig, ScoringContext
 
     return ScoringContext(engine.resolver, AS_OF, ScoringConfig())
+
+
+@given(
+    st.sets(st.sampled_from(sorted(FACTS))),
+    st.lists(st.tuples(series(), st.booleans()), max_size=3),
+    st.sampled_from(["led", "member", "sponsor"]),
+)
+def test_project_levels_run_the_charts_only_when_they_can_matter(
+    engine: Any, qi: Any, facts: set[str], drawn: list[Any], role: str
+) -> None:
+    # A project's levels, its facts and its implied framework are exactly those of the whole analysis,
+    # whether or not project_levels ran the charts; the facts read off the points are the charts' own.
+    measures = []
+    for i, ((xs, keys), _) in enumerate(drawn):
+        if keys.get("baseline_end") is not None and keys["baseline_end"] > datetime.date(2025, 1, 6) + datetime.timedelta(weeks=len(xs) - 1):
+            del keys["baseline_end"]
+        measures.append(qi.measure(f"m{i}", xs, **keys))
+    item = qi.project_with(facts, role=role, **({"measures": measures} if measures else {}))
+    (project,) = engine.load_evidence(qi.document(item), as_of=AS_OF).evidence
+    results = [analyse_measure(m) for m in project.measures]
+    expected = area_levels(facts_of(project, results))
+    ran: list[bool] = []
+
+    def charts() -> list[Any]:
+        ran.append(True)
+        return results
+
+    assert project_levels(project, charts) == expected
+    assert project.area_levels() == expected
+    assert list(project.implied_frameworks()) == (["qi-skills"] if expected else [])
+    assert ("run-chart-judged" in facts_of(project, results)) == any(r.judged for r in results)
+    if not ran:
+        # Not run: so no rule naming a chart fact could be met, whatever the charts said.
+        assert all(not set(rule.conditions) <= facts_of(project, results) | CHART_FACTS
+                   for rule in RULES if CHART_FACTS.intersection(rule.conditions))
+
+
+ALL_RULES = ["shift", "trend", "long-run", "few-crossings", "outside-limits", "seven-one-side", "seven-trend", "two-of-three"]
+
+
+@st.composite
+def patterned(draw: st.DrawFn) -> tuple[list[float], dict[str, Any]]:
+    """Series made of flat stretches, ramps and noise, so that every rule fires now and then."""
+    xs: list[float] = []
+    for kind, level, length in draw(st.lists(st.tuples(
+        st.sampled_from(["flat", "up", "down", "noise"]), st.integers(0, 6), st.integers(1, 12)
+    ), min_size=1, max_size=5)):
+        if kind == "flat":
+            xs += [level] * length
+        elif kind in ("up", "down"):
+            xs += [level + (i if kind == "up" else -i) for i in range(length)]
+        else:
+            xs += draw(st.lists(st.integers(level - 3, level + 3), min_size=length, max_size=length))
+    keys = {"better": draw(st.sampled_from(["higher", "lower"])), "baseline_points": draw(st.integers(1, len(xs)))}
+    return xs, keys
+
+
+@given(series() | patterned(), st.sets(st.sampled_from(ALL_RULES)))
+def test_charts_by_some_rules_hold_exactly_those_rules_signals(drawn: Any, rules: set[str]) -> None:
+    # Applying only some rules (as scoring does, for the facts) changes nothing but which signals are there.
+    xs, keys = drawn
+    base = keys.get("baseline_points")
+    full_run, full_xmr = run_and_xmr_charts(xs, baseline=base, better=keys["better"])
+    run, xmr = run_and_xmr_charts(xs, baseline=base, better=keys["better"], rules=rules)
+    assert run.signals == tuple(s for s in full_run.signals if s.rule in rules)
+    assert xmr.signals == tuple(s for s in full_xmr.signals if s.rule in rules)
+    def figures(chart: Any) -> dict[str, Any]:
+        return {k: v for k, v in attrs.asdict(chart, recurse=False).items() if k not in ("signals", "judgement")}
+
+    assert figures(run) == figures(full_run)
+    assert repr(figures(xmr)) == repr(figures(full_xmr))  # repr: NaN limits of a one-point baseline
+    assert (run.judgement == "too-few-points") == (full_run.judgement == "too-few-points")
+    assert (xmr.judgement == "too-few-points") == (full_xmr.judgement == "too-few-points")
+    assert repr(run_and_xmr_charts(xs, baseline=base, better=keys["better"], rules=ALL_RULES)) == repr((full_run, full_xmr))

@@ -49,9 +49,12 @@ __all__ = [
     "Comment",
     "Config",
     "DimensionAnswers",
+    "DimensionMeans",
     "DimensionResult",
     "GroupAnswers",
+    "GroupMean",
     "GroupSummary",
+    "Means",
     "Overall",
     "RadarPoint",
     "Rater",
@@ -59,6 +62,7 @@ __all__ = [
     "Stats",
     "aggregate",
     "aggregate_answers",
+    "aggregate_means",
 ]
 
 #: Rater groups, in display order.
@@ -356,6 +360,25 @@ class Report:
         """Self, all-others and target per dimension, in published order, ready for a radar chart."""
         return tuple(RadarPoint(d.id, d.self_rating, d.others.mean, d.target) for d in self.dimensions)
 
+    def means(self) -> Means:
+        """What the report publishes of the raters' means: its status and, per dimension, the published
+        non-self cells with answers and the "all others" mean that pools them (see :func:`aggregate_means`)."""
+        return Means(
+            status=self.status,
+            dimensions=tuple(
+                DimensionMeans(
+                    id=d.id,
+                    groups=tuple(
+                        GroupMean(cell.group, cell.stats.n, cell.stats.mean)
+                        for cell in d.groups
+                        if cell.group != "self" and not cell.suppressed and cell.stats.mean is not None
+                    ),
+                    others=d.others.mean,
+                )
+                for d in self.dimensions
+            ),
+        )
+
     def dimension(self, dimension_id: str) -> DimensionResult:
         """The result for one dimension id (KeyError if it is not in the report)."""
         for result in self.dimensions:
@@ -400,6 +423,33 @@ class Report:
                 for d in dimensions
             ],
         }
+
+
+@frozen
+class GroupMean:
+    """A published non-self cell with answers: its group, answer count and mean rank."""
+
+    group: str
+    n: int
+    mean: Fraction
+
+
+@frozen
+class DimensionMeans:
+    """One dimension's published means: the non-self cells that have answers, in group order, and the
+    "all others" mean pooling them (None when none has)."""
+
+    id: str
+    groups: tuple[GroupMean, ...]
+    others: Fraction | None
+
+
+@frozen
+class Means:
+    """The part of a :class:`Report` a scorer reads: its status and each dimension's published means."""
+
+    status: str
+    dimensions: tuple[DimensionMeans, ...]
 
 
 def _round(value: Fraction | None) -> float | None:
@@ -583,12 +633,17 @@ def _answers_by_group(by_group: Mapping[str, tuple[Rater, ...]]) -> dict[str, Gr
     return groups
 
 
+def _suppressed(group: str, n: int, threshold: int) -> bool:
+    # An anonymous group's cell with fewer answers than the group's threshold is not published.
+    return n < threshold and group in ANONYMOUS_GROUPS
+
+
 def _collect(group: str, answers: DimensionAnswers, raters: int, threshold: int, scale_points: int) -> _Collected:
     ranks = answers.ranks
     n = len(ranks)
     not_observed = raters - n
     anonymous = group in ANONYMOUS_GROUPS
-    if anonymous and n < threshold:
+    if _suppressed(group, n, threshold):
         # Cell-level suppression: too few answered to keep them anonymous; keep only the counts.
         return _Collected(Cell(group, True, Stats(n=n, not_observed=not_observed)), (), (), ())
     importance_n = len(answers.importances)
@@ -793,13 +848,51 @@ def aggregate_answers(
     return _report(groups, dims, config, goals, labels)
 
 
-def _report(
+def aggregate_means(
     groups: Mapping[str, GroupAnswers],
-    dims: tuple[str, ...],
-    config: Config,
-    goals: Mapping[str, int],
-    labels: tuple[str, ...],
-) -> Report:
+    dimensions: Sequence[str],
+    *,
+    config: Config = Config(),
+    targets: Mapping[str, int] | None = None,
+    level_labels: Sequence[str] = DEFAULT_LEVEL_LABELS,
+) -> Means:
+    """``aggregate_answers(...).means()`` without the rest of the report: for a scorer, which reads only
+    the published means (the figures, texts and tables of the full report can wait until it is shown).
+
+    The same arguments, checks and anonymity rules as :func:`aggregate_answers`: only visible groups'
+    answers are read, and a suppressed cell is left out exactly as the report leaves it out.
+    """
+    dims = _check_dimensions(dimensions)
+    _check_labels(level_labels, config.scale_points)
+    _resolve_targets(targets, dims, config.scale_points)
+    answers, summaries, judge = _groups(groups, config)
+    shown = [
+        (summary.name, summary.threshold, answers[summary.name].by_dimension)
+        for summary in summaries
+        if summary.visible and summary.name != "self"
+    ]
+    results = []
+    for dim in dims:
+        cells = []
+        total = count = 0
+        for group, threshold, by_dimension in shown:
+            on_dim = by_dimension.get(dim)
+            n = len(on_dim.ranks) if on_dim is not None else 0
+            if not n or _suppressed(group, n, threshold):
+                continue
+            answered = sum(on_dim.ranks)  # type: ignore[union-attr]
+            cells.append(GroupMean(group, n, _fraction(answered, n)))
+            total += answered
+            count += n
+        results.append(DimensionMeans(dim, tuple(cells), _fraction(total, count) if count else None))
+    return Means(STATUS_OK if judge else STATUS_INSUFFICIENT, tuple(results))
+
+
+def _groups(
+    groups: Mapping[str, GroupAnswers], config: Config
+) -> tuple[dict[str, GroupAnswers], tuple[GroupSummary, ...], bool]:
+    """Every group's answers (a group left out has none), what is published of each group, and whether
+    the report judges (enough raters in visible non-self groups)."""
     answers = {group: groups[group] if group in groups else GroupAnswers() for group in GROUPS}
     summaries = tuple(
         GroupSummary(
@@ -812,7 +905,17 @@ def _report(
     )
     # Decided from published rater counts of visible groups only, so a hidden group cannot tip it.
     visible_others = sum(s.raters for s in summaries if s.visible and s.name != "self")
-    judge = visible_others >= config.min_other_raters
+    return answers, summaries, visible_others >= config.min_other_raters
+
+
+def _report(
+    groups: Mapping[str, GroupAnswers],
+    dims: tuple[str, ...],
+    config: Config,
+    goals: Mapping[str, int],
+    labels: tuple[str, ...],
+) -> Report:
+    answers, summaries, judge = _groups(groups, config)
     gap_threshold = (
         Fraction(config.scale_points - 1, 3) if config.gap_threshold is None else _exact(config.gap_threshold)
     )

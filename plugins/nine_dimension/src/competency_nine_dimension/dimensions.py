@@ -8,7 +8,7 @@ these kinds always means the Healthcare Leadership Model, even when another fram
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -80,6 +80,22 @@ def performance_rank(scale: Scale, value: object, *, extra: str) -> int | None:
     return rank
 
 
+def rank_reader(scale: Scale, *, extra: str) -> Callable[[object], int | None]:
+    """:func:`performance_rank` on one scale, for reading many answers: a level id (or ``extra``) is looked
+    up in a table made once; anything else goes to :func:`performance_rank`, for its result or its error."""
+    ranks: dict[str, int | None] = {}
+    for rank, level in enumerate(scale.levels, start=1):
+        ranks.setdefault(level.id, rank)  # the first level with the id, as Scale.rank finds it
+    ranks[extra] = None  # performance_rank tries ``extra`` before the levels
+
+    def read(value: object) -> int | None:
+        if type(value) is str and value in ranks:
+            return ranks[value]
+        return performance_rank(scale, value, extra=extra)
+
+    return read
+
+
 def importance_problem(value: int) -> str | None:
     """Why an importance is off its scale, or None."""
     if IMPORTANCE_MIN <= value <= IMPORTANCE_MAX:
@@ -92,34 +108,34 @@ def importance_problem(value: int) -> str | None:
 
 def resolve_keys(
     table: Mapping[str, V], path: str, context: CheckContext
-) -> tuple[list[Problem], list[tuple[str, str, V]]]:
+) -> tuple[list[Problem], list[tuple[str, V]]]:
     """Check that every key of a table names a dimension of the model, once.
 
-    Returns the problems and the usable entries as ``(path, dimension id, value)``. References that
-    do not resolve are left out silently: the engine reports them, from :meth:`references`.
+    Returns the problems and the usable entries as ``(key, value)`` (a key's path is ``{path}.{key}``).
+    References that do not resolve are left out silently: the engine reports them, from :meth:`references`.
     """
     problems: list[Problem] = []
-    entries: list[tuple[str, str, V]] = []
+    entries: list[tuple[str, V]] = []
     seen: dict[str, str] = {}
+    resolve = context.resolver.resolve
     for key, value in table.items():
-        where = f"{path}.{key}"
         try:
-            resolved = context.resolver.resolve(qualify(key))
+            resolved = resolve(qualify(key))
         except ValueError:
             continue
         if resolved.framework.id != FRAMEWORK:
             problems.append(Problem(
                 f"{describe(key)} is a competency of {resolved.framework.id}, not a dimension of the "
                 f"Healthcare Leadership Model ({FRAMEWORK})",
-                where,
+                f"{path}.{key}",
             ))
             continue
         dimension = resolved.competency.id
         if dimension in seen:
-            problems.append(Problem(f"names the same dimension as {describe(seen[dimension])}", where))
+            problems.append(Problem(f"names the same dimension as {describe(seen[dimension])}", f"{path}.{key}"))
             continue
         seen[dimension] = key
-        entries.append((where, dimension, value))
+        entries.append((key, value))
     return problems, entries
 
 
@@ -147,17 +163,18 @@ def answer_problems(
     problems, entries = resolve_keys(levels, levels_path, context)
     yield from problems
     if framework is not None:
-        for where, _, value in entries:
+        read = rank_reader(framework.scale, extra=extra)
+        for key, value in entries:
             try:
-                performance_rank(framework.scale, value, extra=extra)
+                read(value)
             except ValueError as exc:
-                yield Problem(str(exc), where)
+                yield Problem(str(exc), f"{levels_path}.{key}")
     problems, importances = resolve_keys(importance, importance_path, context)
     yield from problems
-    for where, _, rank in importances:
+    for key, rank in importances:
         message = importance_problem(rank)
         if message:
-            yield Problem(message, where)
+            yield Problem(message, f"{importance_path}.{key}")
     problems, _ = resolve_keys(comments, comments_path, context)
     yield from problems
     yield from text_problems(comments, comments_path)

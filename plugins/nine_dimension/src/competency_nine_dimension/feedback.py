@@ -5,9 +5,11 @@ TOML types, unknown keys rejected, every error located); :meth:`Feedback360.chec
 say (levels on the scale, importance 1-5, one self rater, unique rater ids, thresholds not below their
 floor). The figures come from :func:`competency_nine_dimension.aggregate.aggregate_answers` (or, for an item
 nothing has checked, :func:`~competency_nine_dimension.aggregate.aggregate`, which names what is wrong), which
-enforces the anonymity policy (docs/360-aggregation.md); everything this module publishes (the analysis and the
-contributions to the scorer) is read from its :class:`~competency_nine_dimension.aggregate.Report`, so
-nothing here can see a hidden group's answers.
+enforces the anonymity policy (docs/360-aggregation.md); everything this module publishes is read from its
+:class:`~competency_nine_dimension.aggregate.Report` (the analysis) or from the part of it the scorer needs,
+:class:`~competency_nine_dimension.aggregate.Means` (the contributions, from
+:func:`~competency_nine_dimension.aggregate.aggregate_means`, which is ``Report.means()`` without the rest of
+the report), so nothing here can see a hidden group's answers.
 """
 
 from __future__ import annotations
@@ -39,10 +41,12 @@ from .aggregate import (
     Answer,
     Config,
     GroupAnswers,
+    Means,
     Rater,
     Report,
     aggregate,
     aggregate_answers,
+    aggregate_means,
 )
 from .aggregate import _round as published_figure
 from .dimensions import (
@@ -56,6 +60,7 @@ from .dimensions import (
     framework_of,
     performance_rank,
     qualify,
+    rank_reader,
     threshold_floor_message,
 )
 from .figures import feedback_charts, feedback_tables
@@ -70,8 +75,8 @@ V = TypeVar("V")
 #: The weight of the published "all others" mean as a judgement in the default scorer: a pooled view of
 #: several colleagues counts for more than one rater (a supervisor's rating weighs 1.5, docs/scoring.md S1).
 OTHERS_WEIGHT = 2.0
-#: (item, context) -> report, for the few most recent items (see Feedback360.report).
-_RECENT_REPORTS: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+#: (item, context) -> the aggregation's inputs, for the few most recent items (see Feedback360._inputs).
+_RECENT_INPUTS: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
 #: The weight of a self rating when the scorer's settings name none (its ``rater_weights["self"]``).
 SELF_WEIGHT = 0.5
 #: The source of self judgements: the same as a self ``rating``, so the subject counts as one source.
@@ -163,22 +168,20 @@ class Feedback360(DatedItem):
         on a hidden group; nothing at all when the report has too few raters. The self rating is the
         subject's own view: it feeds the blind-spot analysis, never the level.
         """
-        built = self.report(context)
-        if built is None:
+        inputs = self._inputs(context)
+        if inputs is None:
             return
-        framework, report = built
-        if report.status != STATUS_OK:
+        means = inputs.means
+        if means.status != STATUS_OK:
             return
-        for dimension in report.dimensions:
-            cells = [
-                cell for cell in dimension.groups
-                if cell.group != "self" and not cell.suppressed and cell.stats.mean is not None and cell.stats.n
-            ]
-            answers = sum(cell.stats.n for cell in cells)
-            if not answers or dimension.others.mean is None:
+        framework = inputs.framework
+        for dimension in means.dimensions:
+            cells = dimension.groups
+            answers = sum(cell.n for cell in cells)
+            if not answers or dimension.others is None:
                 continue
             shown = ", ".join(GROUP_NAMES.get(cell.group, cell.group) for cell in cells)
-            note = f"360: all others {number(published_figure(dimension.others.mean))} (n {answers}; {shown})"
+            note = f"360: all others {number(published_figure(dimension.others))} (n {answers}; {shown})"
             competency = framework.qualified(dimension.id)
             for cell in cells:
                 yield Contribution(
@@ -186,20 +189,20 @@ class Feedback360(DatedItem):
                     evidence=self.id,
                     source=f"360:{self.id}:{cell.group}",
                     date=self.date,
-                    value=float(cell.stats.mean),  # type: ignore[arg-type]
-                    weight=OTHERS_WEIGHT * cell.stats.n / answers,
+                    value=float(cell.mean),
+                    weight=OTHERS_WEIGHT * cell.n / answers,
                     note=note,
                 )
 
     def analyse(self, context: ScoringContext) -> Analysis | None:
-        built = self.report(context)
-        if built is None:
+        inputs = self._inputs(context)
+        if inputs is None:
             return None
-        framework, report = built
         role = context.role
 
         def build() -> AnalysisContent:
-            data = _analysis_data(self, framework, report, role)
+            # The full report is aggregated only now, when the analysis is first read (a cohort never does).
+            data = _analysis_data(self, inputs.framework, inputs.report(), role)
             return AnalysisContent(data, tuple(feedback_lines(data)), feedback_tables(data), feedback_charts(data))
 
         return Analysis(
@@ -207,7 +210,7 @@ class Feedback360(DatedItem):
             evidence=self.id,
             title=f"360° feedback on the Healthcare Leadership Model, closed {self.date.isoformat()}",
             build=build,
-            status=report.status,
+            status=inputs.means.status,
             date=self.date,
         )
 
@@ -241,20 +244,25 @@ class Feedback360(DatedItem):
         return tuple(out)
 
     def report(self, context: ScoringContext) -> tuple[Framework, Report] | None:
-        """The aggregated, anonymity-enforcing report (None if the model is not in scope).
+        """The aggregated, anonymity-enforcing report (None if the model is not in scope)."""
+        inputs = self._inputs(context)
+        return None if inputs is None else (inputs.framework, inputs.report())
 
-        The scorer asks for it twice (contributions, then analysis) with the same item and context;
-        aggregation in exact arithmetic is the costly part, so the last few answers are kept.
+    def _inputs(self, context: ScoringContext) -> _Inputs | None:
+        """What the aggregation takes (None if the model is not in scope).
+
+        The scorer asks twice (contributions, then analysis) with the same item and context; reading
+        the answers is the costly part, so the last few answers are kept.
         """
         key = (id(self), id(context))
-        hit = _RECENT_REPORTS.get(key)
+        hit = _RECENT_INPUTS.get(key)
         if hit is not None and hit[0] is self and hit[1] is context:
-            cached: tuple[Framework, Report] | None = hit[2]
+            cached: _Inputs | None = hit[2]
             return cached
-        built = self._build_report(context)
-        _RECENT_REPORTS[key] = (self, context, built)  # holding both keeps their ids from being reused
-        while len(_RECENT_REPORTS) > 16:
-            _RECENT_REPORTS.pop(next(iter(_RECENT_REPORTS)))
+        built = self._read_inputs(context)
+        _RECENT_INPUTS[key] = (self, context, built)  # holding both keeps their ids from being reused
+        while len(_RECENT_INPUTS) > 16:
+            _RECENT_INPUTS.pop(next(iter(_RECENT_INPUTS)))
         return built
 
     def answer_groups(
@@ -266,6 +274,7 @@ class Feedback360(DatedItem):
         groups = {group: GroupAnswers() for group in GROUPS}
         known = frozenset(dims)
         ids: set[str] = set()
+        read = rank_reader(scale, extra=NOT_OBSERVED)
         try:
             for rater in self.raters:
                 if not isinstance(rater.id, str) or not rater.id or rater.id in ids or rater.group not in groups:
@@ -279,7 +288,7 @@ class Feedback360(DatedItem):
                 answers = groups[rater.group]
                 answers.raters += 1
                 for dim, value in ratings:
-                    rank = performance_rank(scale, value, extra=NOT_OBSERVED)  # ValueError if off the scale
+                    rank = read(value)  # ValueError if off the scale
                     if rank is not None:
                         answers.on(dim).ranks.append(rank)
                 for dim, importance in importances:
@@ -295,6 +304,11 @@ class Feedback360(DatedItem):
         return groups if groups["self"].raters <= 1 else None
 
     def _build_report(self, context: ScoringContext) -> tuple[Framework, Report] | None:
+        """The report, aggregated afresh (:meth:`report` keeps the answers it reads)."""
+        inputs = self._read_inputs(context)
+        return None if inputs is None else (inputs.framework, inputs.report())
+
+    def _read_inputs(self, context: ScoringContext) -> _Inputs | None:
         framework = framework_of(context)
         if framework is None:
             return None
@@ -306,8 +320,6 @@ class Feedback360(DatedItem):
             scale_points=scale.top,
         )
         groups = self.answer_groups(scale, dims, config.importance_points)
-        # Anything not plainly valid takes the general path, which raises just as it always has.
-        raters = self.aggregate_raters(scale) if groups is None else ()
         role = framework.role(context.role) if context.role else None
         targets = {}
         if role is not None:
@@ -315,10 +327,37 @@ class Feedback360(DatedItem):
                 rank = scale.rank(level)
                 if dim in dims and rank is not None:
                     targets[dim] = rank
-        labels = [lv.label for lv in scale.levels]
-        if groups is None:
-            return framework, aggregate(raters, dims, config=config, targets=targets, level_labels=labels)
-        return framework, aggregate_answers(groups, dims, config=config, targets=targets, level_labels=labels)
+        labels = tuple(lv.label for lv in scale.levels)
+        if groups is not None:
+            means = aggregate_means(groups, dims, config=config, targets=targets, level_labels=labels)
+            return _Inputs(framework, means, groups, dims, config, targets, labels)
+        # Anything not plainly valid takes the general path, which raises just as it always has.
+        raters = self.aggregate_raters(scale)
+        report = aggregate(raters, dims, config=config, targets=targets, level_labels=labels)
+        return _Inputs(framework, report.means(), None, dims, config, targets, labels, report)
+
+
+@attrs.frozen
+class _Inputs:
+    """What one 360 gives in one context: the published means, all the scorer reads, and what the full
+    report is aggregated from when the analysis is shown: the answers grouped, or None when they took the
+    general path, which has built the report (``general``) at once, raising on anything invalid."""
+
+    framework: Framework
+    means: Means
+    groups: Mapping[str, GroupAnswers] | None
+    dims: tuple[str, ...]
+    config: Config
+    targets: Mapping[str, int]
+    labels: tuple[str, ...]
+    general: Report | None = None
+
+    def report(self) -> Report:
+        """The whole report."""
+        if self.groups is None:
+            assert self.general is not None
+            return self.general
+        return aggregate_answers(self.groups, self.dims, config=self.config, targets=self.targets, level_labels=self.labels)
 
 
 def _by_dimension(table: Mapping[str, V], known: frozenset[str]) -> list[tuple[str, V]] | None:

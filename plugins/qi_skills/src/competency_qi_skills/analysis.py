@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
@@ -90,6 +90,7 @@ _RULES = (
     "seven-trend",
     "two-of-three",
 )
+_ALL_RULES = frozenset(_RULES)
 _DIRECTIONS = ("above", "below", "rising", "falling", "none")
 _VERDICTS = ("improvement", "deterioration", "neutral")
 
@@ -232,7 +233,7 @@ def run_chart(values: Sequence[float], *, baseline: int | None = None, better: B
     series = _series(values)
     base = _resolve_baseline(baseline, len(series.ints))
     _check_better(better)
-    return _run_chart(series, base, better)
+    return _run_chart(series, base, better, _ALL_RULES)
 
 
 def xmr_chart(values: Sequence[float], *, baseline: int | None = None, better: Better = None) -> XmRChart:
@@ -260,20 +261,23 @@ def xmr_chart(values: Sequence[float], *, baseline: int | None = None, better: B
     series = _series(values)
     base = _resolve_baseline(baseline, len(series.ints))
     _check_better(better)
-    return _xmr_chart(series, base, better)
+    return _xmr_chart(series, base, better, _ALL_RULES)
 
 
 def run_and_xmr_charts(
-    values: Sequence[float], *, baseline: int | None = None, better: Better = None
+    values: Sequence[float], *, baseline: int | None = None, better: Better = None, rules: Collection[str] | None = None
 ) -> tuple[RunChart, XmRChart]:
     """``(run_chart(values, ...), xmr_chart(values, ...))``, reading the values once.
 
-    Same arguments, results and errors as the two functions called one after the other.
+    Same arguments, results and errors as the two functions called one after the other. ``rules``, for a
+    caller that reads only some signals, names the rules to apply (None: all): the charts then hold exactly
+    those rules' signals, and their judgement speaks for those rules alone.
     """
     series = _series(values)
     base = _resolve_baseline(baseline, len(series.ints))
     _check_better(better)
-    return _run_chart(series, base, better), _xmr_chart(series, base, better)
+    wanted = frozenset(_RULES if rules is None else rules)
+    return _run_chart(series, base, better, wanted), _xmr_chart(series, base, better, wanted)
 
 
 # =============================================================================
@@ -281,7 +285,7 @@ def run_and_xmr_charts(
 # =============================================================================
 
 
-def _run_chart(series: _Series, base: int, better: Better) -> RunChart:
+def _run_chart(series: _Series, base: int, better: Better, rules: frozenset[str]) -> RunChart:
     xs = series.ints
     n = len(xs)
     centre = _median(xs[:base])
@@ -322,31 +326,34 @@ def _run_chart(series: _Series, base: int, better: Better) -> RunChart:
     # Perla et al. 2011, rule 1 (shift): runs are taken over useful points, so a
     # point on the median is skipped (neither adds to nor breaks the run) and is
     # not listed among the signal's points (it is on neither side).
-    for side, points in runs:
-        if len(points) >= SHIFT_POINTS:
-            signals.append(_signal("shift", points, _side_name(side), better))
+    if "shift" in rules:
+        for side, points in runs:
+            if len(points) >= SHIFT_POINTS:
+                signals.append(_signal("shift", points, _side_name(side), better))
     # Perla et al. 2011, rule 2 (trend): equal neighbours are ignored.
-    for direction, points in _trends(xs, ignore_ties=True):
-        if _count_trend_points(xs, points) >= TREND_POINTS:
-            signals.append(_signal("trend", points, direction, better))
+    if "trend" in rules:
+        for direction, points in _trends(xs, ignore_ties=True):
+            if _count_trend_points(xs, points) >= TREND_POINTS:
+                signals.append(_signal("trend", points, direction, better))
     # Anhøj & Olesen 2014 (qicharts2 crsignal): unusually long run if
     # longest.run > longest.run.max. Every run beyond the limit is reported.
-    for side, points in runs:
-        if longest_run_limit is not None and len(points) > longest_run_limit:
-            signals.append(_signal("long-run", points, _side_name(side), better))
+    if "long-run" in rules:
+        for side, points in runs:
+            if longest_run_limit is not None and len(points) > longest_run_limit:
+                signals.append(_signal("long-run", points, _side_name(side), better))
     # Anhøj & Olesen 2014 (qicharts2 crsignal): unusually few crossings if
     # n.crossings < n.crossings.min. The rule has no side: too few crossings
     # says the process is stuck in long runs, not in which direction it moved
     # (the longest run can be tied between both sides), so its direction is
     # "none" and its verdict "neutral". Its points are all the useful points,
     # the observations the crossings were counted over.
-    if crossings_limit is not None and crossings < crossings_limit:
+    if "few-crossings" in rules and crossings_limit is not None and crossings < crossings_limit:
         signals.append(Signal("few-crossings", tuple(i for i, _ in useful), "none", "neutral"))
 
     return chart("non-random-variation" if signals else "random-variation", tuple(signals))
 
 
-def _xmr_chart(series: _Series, base: int, better: Better) -> XmRChart:
+def _xmr_chart(series: _Series, base: int, better: Better, rules: frozenset[str]) -> XmRChart:
     xs = series.ints
     n = len(xs)
     baseline_points = xs[:base]
@@ -387,10 +394,10 @@ def _xmr_chart(series: _Series, base: int, better: Better) -> XmRChart:
 
     sides = _Level.of(mean).sides(xs)
     signals = (
-        _outside_limits(xs, _Level.of(upper), _Level.of(lower), better)
-        + _seven_one_side(sides, better)
-        + _seven_trend(xs, better)
-        + _two_of_three(xs, sides, mean, mmr, better)
+        (_outside_limits(xs, _Level.of(upper), _Level.of(lower), better) if "outside-limits" in rules else ())
+        + (_seven_one_side(sides, better) if "seven-one-side" in rules else ())
+        + (_seven_trend(xs, better) if "seven-trend" in rules else ())
+        + (_two_of_three(xs, sides, mean, mmr, better) if "two-of-three" in rules else ())
     )
     return chart("special-cause" if signals else "common-cause", signals)
 

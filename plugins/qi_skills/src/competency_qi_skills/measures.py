@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -107,13 +107,14 @@ def baseline_size(measure: Measure) -> int:
     return max(1, min(size, n))
 
 
-def analyse_measure(measure: Measure) -> MeasureResult:
-    """Judge ``measure`` as a run chart and an XmR chart over its baseline."""
+def analyse_measure(measure: Measure, *, rules: Collection[str] | None = None) -> MeasureResult:
+    """Judge ``measure`` as a run chart and an XmR chart over its baseline (only by ``rules``, when given:
+    see :func:`~competency_qi_skills.analysis.run_and_xmr_charts`)."""
     values = [p.value for p in measure.points]
     if not values:
         return MeasureResult(measure, 0, None, None)
     base = baseline_size(measure)
-    run, xmr = run_and_xmr_charts(values, baseline=base, better=measure.better)
+    run, xmr = run_and_xmr_charts(values, baseline=base, better=measure.better, rules=rules)
     return MeasureResult(measure, base, run, xmr)
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime
 import textwrap
-from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar, Literal
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, ClassVar, Literal, TypeVar
 
 import attrs
 from competency import (
@@ -28,7 +28,7 @@ from competency import (
 
 from .measures import MeasureResult, analyse_measure, measure_data, measure_lines, number_text
 from .presentation import measure_charts, project_tables
-from .rules import AREAS, FRAMEWORK, LEVELS, AreaLevel, area_levels, facts_of
+from .rules import AREAS, FRAMEWORK, LEVELS, SUSTAINED_RULES, AreaLevel, area_levels, facts_of, project_levels
 
 Role = Literal["led", "member", "sponsor"]
 MeasureType = Literal["outcome", "process", "balancing"]
@@ -175,8 +175,27 @@ class Measure:
 # -- the evidence kind ---------------------------------------------------------------------------
 
 
-#: item id -> (item, measure results), for the few most recent items (see QIProject.measure_results).
+#: item id -> (item, measure results), and (item, area levels), for the few most recent items (see
+#: QIProject.measure_results and QIProject.area_levels).
 _RECENT_RESULTS: dict[int, tuple[Any, Any]] = {}
+_RECENT_LEVELS: dict[int, tuple[Any, Any]] = {}
+#: How many items each of those keeps.
+_RECENT = 16
+
+T = TypeVar("T")
+
+
+def _remembered(store: dict[int, tuple[Any, Any]], item: object, compute: Callable[[], T]) -> T:
+    """``compute()`` for an (immutable) item, or what it gave the last time, for the last few items."""
+    hit = store.get(id(item))
+    if hit is not None and hit[0] is item:
+        cached: T = hit[1]
+        return cached
+    value = compute()
+    store[id(item)] = (item, value)  # holding the item keeps its id from being reused
+    while len(store) > _RECENT:
+        store.pop(next(iter(store)))
+    return value
 
 
 @attrs.frozen(kw_only=True)
@@ -347,22 +366,23 @@ class QIProject(EvidenceItem):
     def measure_results(self) -> tuple[MeasureResult, ...]:
         """Each measure judged as a run chart and an XmR chart.
 
-        The engine asks several times per scoring (frameworks, contributions, analysis) and the item
-        is immutable, so the answers for the last few items are kept.
+        The analysis shown beside the scores asks (scoring runs only the rules its facts need, see
+        :meth:`area_levels`); the item is immutable, so the answers for the last few items are kept.
         """
-        hit = _RECENT_RESULTS.get(id(self))
-        if hit is not None and hit[0] is self:
-            cached: tuple[MeasureResult, ...] = hit[1]
-            return cached
-        results = tuple(analyse_measure(m) for m in self.measures)
-        _RECENT_RESULTS[id(self)] = (self, results)  # holding the item keeps its id from being reused
-        while len(_RECENT_RESULTS) > 16:
-            _RECENT_RESULTS.pop(next(iter(_RECENT_RESULTS)))
-        return results
+        return _remembered(_RECENT_RESULTS, self, lambda: tuple(analyse_measure(m) for m in self.measures))
 
     def area_levels(self) -> tuple[AreaLevel, ...]:
-        """The level the project evidences in each method area it touches, and the rule that gave it."""
-        return area_levels(facts_of(self, self.measure_results()))
+        """The level the project evidences in each method area it touches, and the rule that gave it
+        (the measures' charts are run only if a rule that could be met needs them).
+
+        Scoring asks twice (frameworks, contributions), so the answers for the last few items are kept.
+        """
+        return _remembered(_RECENT_LEVELS, self, lambda: project_levels(self, self._sustained_results))
+
+    def _sustained_results(self) -> tuple[MeasureResult, ...]:
+        # The facts read no signal but those of SUSTAINED_RULES (sustained_improvement), so the charts
+        # for the levels apply no other rule; the analysis shown runs them all (measure_results).
+        return tuple(analyse_measure(m, rules=SUSTAINED_RULES) for m in self.measures)
 
     def _summary_lines(
         self, results: tuple[MeasureResult, ...], levels: tuple[AreaLevel, ...], titles: Mapping[str, str]

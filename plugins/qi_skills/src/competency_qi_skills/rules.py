@@ -13,15 +13,16 @@ is about designing and teaching programmes, which one project cannot show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
-from .measures import MeasureResult
+from .analysis import MIN_POINTS
+from .measures import MeasureResult, baseline_size
 
 if TYPE_CHECKING:
-    from .project import QIProject
+    from .project import Measure, QIProject
 
 #: The qi-skills framework's id and its levels, lowest first (a test checks them against the file).
 FRAMEWORK = "qi-skills"
@@ -141,23 +142,47 @@ def sustained_improvement(result: MeasureResult) -> bool:
     )
 
 
+#: The one fact read off the measures' run and XmR charts; every other fact is read off the project and
+#: its points, so the charts are run only when a rule with this fact could be met (:func:`project_levels`).
+CHART_FACTS = frozenset({"sustained-improvement"})
+
+
 def facts_of(project: QIProject, measures: Iterable[MeasureResult]) -> frozenset[str]:
     """The facts (keys of :data:`FACTS`) that hold for ``project`` given its measures' results."""
     results = [r for r in measures if r.n > 0]
+    found = _plain_facts(project, [r.measure for r in results])
+    if any(sustained_improvement(r) for r in results):
+        found.add("sustained-improvement")
+    return frozenset(found)
+
+
+def project_levels(project: QIProject, results: Callable[[], Iterable[MeasureResult]]) -> tuple[AreaLevel, ...]:
+    """``area_levels(facts_of(project, results()))``, calling ``results`` (the charts) only when it matters.
+
+    Without the :data:`CHART_FACTS` no rule that names one is met unless its other conditions are: when
+    none of those rules has them, the charts cannot change which rules are met, and are not run.
+    """
+    plain = _plain_facts(project, [m for m in project.measures if m.points])
+    if any(CHART_FACTS.intersection(rule.conditions) and set(rule.conditions) - CHART_FACTS <= plain for rule in RULES):
+        return area_levels(facts_of(project, results()))
+    return area_levels(frozenset(plain))
+
+
+def _plain_facts(project: QIProject, measures: Sequence[Measure]) -> set[str]:
+    # Every fact but the CHART_FACTS, from the project and its measures that have points.
     found = {"took-part"}
     if project.role in ("led", "member"):
         found.add("hands-on")
     if project.role == "led":
         found.add("led")
-    types = {r.measure.type for r in results}
+    types = {m.type for m in measures}
     checks = {
-        "has-measure": bool(results),
+        "has-measure": bool(measures),
         "audit": bool(project.audits),
         "pareto": project.pareto is not None,
         "baseline-data": any(
-            (r.measure.baseline_points is not None or r.measure.baseline_end is not None)
-            and r.baseline >= BASELINE_MIN_POINTS
-            for r in results
+            (m.baseline_points is not None or m.baseline_end is not None) and baseline_size(m) >= BASELINE_MIN_POINTS
+            for m in measures
         ),
         "family-of-measures": {"outcome", "process", "balancing"} <= types,
         "process-map": project.process_map is not None,
@@ -170,11 +195,11 @@ def facts_of(project: QIProject, measures: Iterable[MeasureResult]) -> frozenset
         "model-for-improvement": project.model_for_improvement is not None,
         "driver-diagram": project.driver_diagram is not None,
         "stakeholder-analysis": project.stakeholder_analysis is not None,
-        "run-chart-judged": any(r.judged for r in results),
-        "sustained-improvement": any(sustained_improvement(r) for r in results),
+        # The run chart judges a series of MIN_POINTS or more (MeasureResult.judged; a property test checks).
+        "run-chart-judged": any(len(m.points) >= MIN_POINTS for m in measures),
     }
     found.update(name for name, holds in checks.items() if holds)
-    return frozenset(found)
+    return found
 
 
 @attrs.frozen
