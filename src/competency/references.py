@@ -103,17 +103,17 @@ class Resolver:
     def level_rank(self, framework: Framework, value: object) -> int:
         """The rank of a level written as its id or its rank; :class:`UnresolvedReference` if off the scale."""
         scale = framework.scale
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise UnresolvedReference(f"{describe(value)} is not a level: write a level id or its rank {scale.describe_range()}")
-        if isinstance(value, int):
+        if isinstance(value, str):  # the usual case first
+            rank = scale.rank(value)
+            if rank is None:
+                ids = [level.id for level in scale.levels]
+                raise UnresolvedReference(f"{describe(value)} is not a level (levels: {', '.join(ids)})")
+            return rank
+        if isinstance(value, int) and not isinstance(value, bool):
             if 1 <= value <= scale.top:
                 return value
             raise UnresolvedReference(f"{value} is not on the scale {scale.describe_range()}")
-        rank = scale.rank(value)
-        if rank is None:
-            ids = [level.id for level in scale.levels]
-            raise UnresolvedReference(f"{describe(value)} is not a level (levels: {', '.join(ids)})")
-        return rank
+        raise UnresolvedReference(f"{describe(value)} is not a level: write a level id or its rank {scale.describe_range()}")
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:

@@ -292,7 +292,9 @@ class _FrameworkScoring:
         if sources < config.min_sources:
             flags.append("insufficient-evidence")
             rank = None
-        if total_weight:
+        if not judged:
+            trail = []
+        elif total_weight:
             trail = _trail([(c.evidence, w / total_weight, 0.0, c.note) for w, c in zip(weights, judged)])
         else:
             trail = _trail([(c.evidence, 0.0, 0.0, c.note) for c in judged])
