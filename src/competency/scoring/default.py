@@ -346,11 +346,15 @@ class _FrameworkScoring:
 def _trail(entries: list[tuple[str, float, float, str]]) -> list[EvidenceWeight]:
     """One entry per evidence item, sorted by id: its weights and credits summed in a fixed (sorted)
     order. Sorts ``entries`` in place."""
-    entries.sort()
-    if len({entry[0] for entry in entries}) == len(entries):  # the usual case: nothing to sum
-        # 0.0 + x as in the sums below, so that a -0.0 shows as 0.0 either way (a zero needs no rounding).
+    if len(entries) > 1:
+        entries.sort()
+        unique = len({entry[0] for entry in entries}) == len(entries)
+    else:
+        unique = True
+    if unique:  # the usual case: nothing to sum
+        # A zero is shown as 0.0, never -0.0, as the sums below would give it.
         return [
-            EvidenceWeight(evidence_id, round(0.0 + weight, 4) if weight else 0.0, round(0.0 + credit, 4) if credit else 0.0, note)
+            EvidenceWeight(evidence_id, round(weight, 4) if weight else 0.0, round(credit, 4) if credit else 0.0, note)
             for evidence_id, weight, credit, note in entries
         ]
     merged: dict[str, list[float | str]] = {}
