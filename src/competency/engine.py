@@ -278,14 +278,19 @@ class Engine:
         if requested is not None:
             names = [requested] if isinstance(requested, str) else list(requested)
             return tuple(self.framework(n) for n in names)
-        referenced: set[str] = set()
+        # Items repeat the same references (a 360 names each dimension once per rater and section):
+        # each different one is resolved once.
+        references: set[str] = set()
+        implied: set[str] = set()
         for item in evidence.evidence:
-            for _, reference in item.references():
-                try:
-                    referenced.add(resolver.resolve(reference).framework.id)
-                except UnresolvedReference:
-                    continue
-            referenced.update(f for f in item.implied_frameworks() if f in resolver.frameworks)
+            references.update(reference for _, reference in item.references())
+            implied.update(item.implied_frameworks())
+        referenced = {f for f in implied if f in resolver.frameworks}
+        for reference in references:
+            try:
+                referenced.add(resolver.resolve(reference).framework.id)
+            except UnresolvedReference:
+                continue
         if not referenced:
             raise InvalidInput([Problem("the evidence references no competency of any available framework")], evidence.source)
         return tuple(f for f in self.frameworks() if f.id in referenced)
