@@ -264,13 +264,8 @@ class Engine:
         return scorers[scorer].score(evidence, chosen, context)
 
     def _restricted(self, framework_ids: tuple[str, ...]) -> Resolver:
-        # Kept per scope, so that each resolver's memory of references lasts across files.
-        key = tuple(sorted(set(framework_ids)))
-        cache = self.__dict__.setdefault("_restricted_resolvers", {})
-        if key not in cache:
-            cache[key] = self.resolver.restricted(key)
-        resolver: Resolver = cache[key]
-        return resolver
+        # The resolver keeps one per scope, so that its memory of references lasts across files.
+        return self.resolver.restricted(framework_ids)
 
     def _frameworks_for(
         self, evidence: EvidenceFile, requested: str | Sequence[str] | None, resolver: Resolver
