@@ -402,6 +402,17 @@ def test_unknown_role_is_noted_not_fatal(mini: Engine) -> None:
     assert any("astronaut" in note for note in result.notes)
 
 
+def test_unknown_roles_score_as_no_role_and_are_not_kept(mini: Engine) -> None:
+    from competency.scoring.default import _plan
+
+    evidence = mini.load_evidence(document(*two_ratings("x", 2, "x"), role=None), as_of=AS_OF)
+    plain = mini.score(evidence, as_of=AS_OF).framework("mini")
+    for role in (f"role-{i}" for i in range(50)):
+        result = mini.score(evidence, as_of=AS_OF, role=role).framework("mini")
+        assert result.competencies == plain.competencies and result.role == role
+    assert set(_plan(mini.framework("mini")).roles) <= {None, "r"}  # one entry per role profile, at most
+
+
 def test_text_output_shows_targets_and_gaps(mini: Engine) -> None:
     evidence = mini.load_evidence(document(*two_ratings("x", 2, "x"), *two_ratings("y", 3, "y")), as_of=AS_OF)
     text = mini.export([mini.score(evidence, as_of=AS_OF)], "text")
