@@ -187,14 +187,16 @@ CONTRIBUTIONS = st.builds(
 CONFIGS = st.builds(ScoringConfig, min_sources=st.integers(1, 3), credit_cap=st.sampled_from([0.0, 0.5, 5.0]))
 
 
-def scorer_results(contributions: list[Contribution], role: str | None, config: ScoringConfig) -> list[CompetencyResult]:
+def scorer_results(
+    contributions: list[Contribution], role: str | None, config: ScoringConfig, trails: bool = True
+) -> list[CompetencyResult]:
     # One item per evidence id, as in a file: an item's contributions are what it is given.
     items = tuple(
         Given(id=ident, given=tuple(c for c in contributions if c.evidence == ident))
         for ident in sorted({c.evidence for c in contributions})
     )
     evidence = EvidenceFile(Subject("s"), items)
-    context = ScoringContext(Resolver.of([FRAMEWORK]), AS_OF, config, role)
+    context = ScoringContext(Resolver.of([FRAMEWORK]), AS_OF, config, role, trails=trails)
     (framework,) = DEFAULT_SCORER.score(evidence, [FRAMEWORK], context).frameworks
     return list(framework.competencies)
 
@@ -204,7 +206,11 @@ def test_the_scorer_agrees_with_the_rules_stated_plainly(
     contributions: list[Contribution], role: str | None, config: ScoringConfig
 ) -> None:
     # repr, not ==, so that a -0.0 where the rules give 0.0 (it would show in the JSON) is a difference.
-    assert repr(scorer_results(contributions, role, config)) == repr(oracle(contributions, role, config))
+    expected = oracle(contributions, role, config)
+    assert repr(scorer_results(contributions, role, config)) == repr(expected)
+    # Without trails, everything but the trails is the same.
+    lean = [attrs.evolve(r, evidence=(), evidence_count=0) for r in expected]
+    assert repr(scorer_results(contributions, role, config, trails=False)) == repr(lean)
 
 
 def test_an_item_that_judges_and_credits_shows_its_judgement_first() -> None:

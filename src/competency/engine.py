@@ -247,11 +247,14 @@ class Engine:
         as_of: datetime.date | None = None,
         scorer: str = "default",
         config: ScoringConfig | None = None,
+        trails: bool = True,
     ) -> Scorecard:
         """Score validated evidence against ``framework`` (default: every framework it references).
 
         ``role`` (default: the subject's) picks the role profile for gap analysis; ``as_of``
         (default: today) is the date recency is measured from and is shown in the result.
+        ``trails=False`` is for callers that read only levels (a cohort): the scorer may leave out
+        the evidence trails, which are most of its work (see :class:`ScoringContext`).
         """
         as_of = as_of or datetime.date.today()
         resolver = self._restricted(evidence.frameworks) if evidence.frameworks else self.resolver
@@ -260,7 +263,7 @@ class Engine:
         scorers = self._scorers
         if scorer not in scorers:
             raise ConfigurationError(f"unknown scorer {scorer!r} (available: {', '.join(scorers)})")
-        context = ScoringContext(resolver, as_of, config or ScoringConfig(), role, self._env)
+        context = ScoringContext(resolver, as_of, config or ScoringConfig(), role, self._env, trails)
         return scorers[scorer].score(evidence, chosen, context)
 
     def _restricted(self, framework_ids: tuple[str, ...]) -> Resolver:

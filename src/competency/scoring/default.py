@@ -292,6 +292,8 @@ class _FrameworkScoring:
         if sources < config.min_sources:
             flags.append("insufficient-evidence")
             rank = None
+        if not self.context.trails:  # only levels will be read (ScoringContext.trails)
+            return _Direct(score, rank, (), sources, tuple(flags), 0)
         if not judged:
             trail = []
         elif total_weight:
@@ -324,6 +326,8 @@ class _FrameworkScoring:
             flags = ("rolled-up", "rollup-capped")
         if direct_rank is not None and (rank is None or rank <= direct_rank):
             return None
+        if not self.context.trails:
+            return score, rank, (), flags
         share = 1.0 / len(children)
         trail: dict[str, list[float]] = {}
         for child in children:
