@@ -65,6 +65,18 @@ def test_the_card_line_is_the_json_exporters_scorecard(engine: Any, spec: Engine
     assert outcome.summary == summarise(card, {f.id: f for f in engine.frameworks()})
 
 
+def test_summaries_are_those_of_full_scorecards(engine: Any, spec: EngineSpec, tmp_path: Path, as_of: datetime.date) -> None:
+    # A summary needs no evidence trails, so the file scorer asks for none unless it sends cards.
+    files = _files(cohort_dir(tmp_path / "c", 30))
+    frameworks = {f.id: f for f in engine.frameworks()}
+    for role in (None, "gp"):
+        outcomes = list(score_files(files, ScoreOptions(as_of=as_of, role=role), engine=spec))
+        with_cards = list(score_files(files, ScoreOptions(as_of=as_of, role=role, cards=True), engine=spec))
+        for path, outcome, carded in zip(files, outcomes, with_cards):
+            card = engine.score(engine.load_evidence(path, as_of=as_of), as_of=as_of, role=role)
+            assert outcome.summary == carded.summary == summarise(card, frameworks)
+
+
 def test_bad_files_give_problems_not_exceptions(spec: EngineSpec, tmp_path: Path, as_of: datetime.date) -> None:
     folder = tmp_path / "bad"
     folder.mkdir()

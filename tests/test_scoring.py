@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import tomli
 import tomli_w
@@ -402,6 +403,17 @@ def test_unknown_role_is_noted_not_fatal(mini: Engine) -> None:
     assert any("astronaut" in note for note in result.notes)
 
 
+def test_unknown_roles_score_as_no_role_and_are_not_kept(mini: Engine) -> None:
+    from competency.scoring.default import _plan
+
+    evidence = mini.load_evidence(document(*two_ratings("x", 2, "x"), role=None), as_of=AS_OF)
+    plain = mini.score(evidence, as_of=AS_OF).framework("mini")
+    for role in (f"role-{i}" for i in range(50)):
+        result = mini.score(evidence, as_of=AS_OF, role=role).framework("mini")
+        assert result.competencies == plain.competencies and result.role == role
+    assert set(_plan(mini.framework("mini")).roles) <= {None, "r"}  # one entry per role profile, at most
+
+
 def test_text_output_shows_targets_and_gaps(mini: Engine) -> None:
     evidence = mini.load_evidence(document(*two_ratings("x", 2, "x"), *two_ratings("y", 3, "y")), as_of=AS_OF)
     text = mini.export([mini.score(evidence, as_of=AS_OF)], "text")
@@ -585,6 +597,18 @@ def test_scoring_is_deterministic(shared_engine: Engine, repo: Path, data: dict[
     assert scored_json(fresh, data) == first
     text = fresh.export([fresh.score(fresh.load_evidence(data, as_of=AS_OF), as_of=AS_OF)], "text")
     assert text == shared_engine.export([shared_engine.score(shared_engine.load_evidence(data, as_of=AS_OF), as_of=AS_OF)], "text")
+
+
+@given(data=evidence_documents(), role=st.sampled_from([None, *ROLES]))
+def test_scoring_without_trails_changes_nothing_else(shared_engine: Engine, data: dict[str, Any], role: str | None) -> None:
+    evidence = shared_engine.load_evidence(data, as_of=AS_OF)
+    full = shared_engine.score(evidence, as_of=AS_OF, role=role)
+    lean = shared_engine.score(evidence, as_of=AS_OF, role=role, trails=False)
+    stripped = attrs.evolve(full, frameworks=tuple(
+        attrs.evolve(f, competencies=tuple(attrs.evolve(c, evidence=(), evidence_count=0) for c in f.competencies))
+        for f in full.frameworks
+    ))
+    assert lean == stripped
 
 
 def assert_no_level_lowered(before: dict[str, int], after: dict[str, int]) -> None:

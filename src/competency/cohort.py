@@ -17,6 +17,7 @@ combined (an exact linear-algebra audit backs up the usual complementary suppres
 from __future__ import annotations
 
 import datetime
+import itertools
 import os
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -288,8 +289,8 @@ class CohortAccumulator:
                 counts = self._counts[framework.id] = Counter()
                 self._people[framework.id] = Counter()
             self._people[framework.id][role] += 1
-            for index, (rank, target) in enumerate(zip(framework.ranks, framework.targets)):
-                counts[(role, index, rank, target)] += 1
+            # (role, competency index, rank, target rank) for each competency, counted in one call.
+            counts.update(zip(itertools.repeat(role), itertools.count(), framework.ranks, framework.targets))
         for kind, status in summary.analyses:
             self._analyses.setdefault(kind, Counter())[status] += 1
 

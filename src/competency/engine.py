@@ -247,11 +247,14 @@ class Engine:
         as_of: datetime.date | None = None,
         scorer: str = "default",
         config: ScoringConfig | None = None,
+        trails: bool = True,
     ) -> Scorecard:
         """Score validated evidence against ``framework`` (default: every framework it references).
 
         ``role`` (default: the subject's) picks the role profile for gap analysis; ``as_of``
         (default: today) is the date recency is measured from and is shown in the result.
+        ``trails=False`` is for callers that read only levels (a cohort): the scorer may leave out
+        the evidence trails, which are most of its work (see :class:`ScoringContext`).
         """
         as_of = as_of or datetime.date.today()
         resolver = self._restricted(evidence.frameworks) if evidence.frameworks else self.resolver
@@ -260,17 +263,12 @@ class Engine:
         scorers = self._scorers
         if scorer not in scorers:
             raise ConfigurationError(f"unknown scorer {scorer!r} (available: {', '.join(scorers)})")
-        context = ScoringContext(resolver, as_of, config or ScoringConfig(), role, self._env)
+        context = ScoringContext(resolver, as_of, config or ScoringConfig(), role, self._env, trails)
         return scorers[scorer].score(evidence, chosen, context)
 
     def _restricted(self, framework_ids: tuple[str, ...]) -> Resolver:
-        # Kept per scope, so that each resolver's memory of references lasts across files.
-        key = tuple(sorted(set(framework_ids)))
-        cache = self.__dict__.setdefault("_restricted_resolvers", {})
-        if key not in cache:
-            cache[key] = self.resolver.restricted(key)
-        resolver: Resolver = cache[key]
-        return resolver
+        # The resolver keeps one per scope, so that its memory of references lasts across files.
+        return self.resolver.restricted(framework_ids)
 
     def _frameworks_for(
         self, evidence: EvidenceFile, requested: str | Sequence[str] | None, resolver: Resolver
@@ -278,14 +276,19 @@ class Engine:
         if requested is not None:
             names = [requested] if isinstance(requested, str) else list(requested)
             return tuple(self.framework(n) for n in names)
-        referenced: set[str] = set()
+        # Items repeat the same references (a 360 names each dimension once per rater and section):
+        # each different one is resolved once.
+        references: set[str] = set()
+        implied: set[str] = set()
         for item in evidence.evidence:
-            for _, reference in item.references():
-                try:
-                    referenced.add(resolver.resolve(reference).framework.id)
-                except UnresolvedReference:
-                    continue
-            referenced.update(f for f in item.implied_frameworks() if f in resolver.frameworks)
+            references.update(reference for _, reference in item.references())
+            implied.update(item.implied_frameworks())
+        referenced = {f for f in implied if f in resolver.frameworks}
+        for reference in references:
+            try:
+                referenced.add(resolver.resolve(reference).framework.id)
+            except UnresolvedReference:
+                continue
         if not referenced:
             raise InvalidInput([Problem("the evidence references no competency of any available framework")], evidence.source)
         return tuple(f for f in self.frameworks() if f.id in referenced)

@@ -67,13 +67,19 @@ class CheckContext:
 
 @attrs.frozen
 class ScoringContext:
-    """What an item needs to say what it contributes: resolution, the as-of date and the settings."""
+    """What an item needs to say what it contributes: resolution, the as-of date and the settings.
+
+    ``trails=False`` tells the scorer that only levels will be read (a cohort keeps nothing else):
+    it may then leave out every result's evidence trail (``evidence`` empty, ``evidence_count`` 0).
+    Scores, levels, flags and targets are the same either way.
+    """
 
     resolver: Resolver
     as_of: datetime.date
     config: ScoringConfig
     role: str | None = None
     env: Mapping[str, str] = attrs.field(factory=dict)
+    trails: bool = True
 
 
 @attrs.frozen

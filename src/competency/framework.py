@@ -42,13 +42,19 @@ class Scale:
 
     levels: tuple[Level, ...]
     proficient: str
+    # Rank by level id (the first level of an id that is repeated, which a lint reports), made once:
+    # every judgement written as a level id is looked up.
+    _ranks: Mapping[str, int] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        ranks: dict[str, int] = {}
+        for index, level in enumerate(self.levels, start=1):
+            ranks.setdefault(level.id, index)
+        object.__setattr__(self, "_ranks", MappingProxyType(ranks))
 
     def rank(self, level_id: str) -> int | None:
         """The 1-based rank of a level id, or None if the scale has no such level."""
-        for index, level in enumerate(self.levels, start=1):
-            if level.id == level_id:
-                return index
-        return None
+        return self._ranks.get(level_id)
 
     def level(self, rank: int) -> Level:
         """The level at a 1-based rank."""

@@ -129,6 +129,7 @@ class FileScorer:
                 as_of=options.as_of,
                 scorer=options.scorer,
                 config=options.config,
+                trails=options.cards,  # a summary reads levels only; a card shows the trails
             )
         except InvalidInput as exc:
             return Outcome(source, None, tuple(problem_text(p) for p in exc.errors) or (str(exc),))

@@ -42,6 +42,9 @@ class Resolver:
     _by_competency: Mapping[str, tuple[Framework, ...]] = attrs.field(init=False, repr=False, eq=False)
     # Evidence repeats the same references over and over; resolving is pure, so remember answers.
     _cache: dict[str, Resolved | UnresolvedReference] = attrs.field(init=False, repr=False, eq=False, factory=dict)
+    # Resolvers over subsets of these frameworks, kept so that a file's scope reuses one resolver (and
+    # its memory of references) across files; keyed by the frameworks in scope, so bounded.
+    _scoped: dict[tuple[str, ...], Resolver] = attrs.field(init=False, repr=False, eq=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         index: dict[str, list[Framework]] = {}
@@ -58,7 +61,13 @@ class Resolver:
     def restricted(self, framework_ids: Iterable[str]) -> Resolver:
         """A resolver over only the named frameworks (unknown names are the caller's to report)."""
         wanted = set(framework_ids)
-        return Resolver({k: v for k, v in self.frameworks.items() if k in wanted})
+        key = tuple(k for k in self.frameworks if k in wanted)
+        resolver = self._scoped.get(key)
+        if resolver is None:
+            resolver = Resolver({k: self.frameworks[k] for k in key})
+            if len(self._scoped) < 64:  # every subset of a handful of frameworks; never more
+                self._scoped[key] = resolver
+        return resolver
 
     def resolve(self, reference: str) -> Resolved:
         """Resolve a reference or raise :class:`UnresolvedReference` with a helpful message."""
@@ -103,17 +112,17 @@ class Resolver:
     def level_rank(self, framework: Framework, value: object) -> int:
         """The rank of a level written as its id or its rank; :class:`UnresolvedReference` if off the scale."""
         scale = framework.scale
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise UnresolvedReference(f"{describe(value)} is not a level: write a level id or its rank {scale.describe_range()}")
-        if isinstance(value, int):
+        if isinstance(value, str):  # the usual case first
+            rank = scale.rank(value)
+            if rank is None:
+                ids = [level.id for level in scale.levels]
+                raise UnresolvedReference(f"{describe(value)} is not a level (levels: {', '.join(ids)})")
+            return rank
+        if isinstance(value, int) and not isinstance(value, bool):
             if 1 <= value <= scale.top:
                 return value
             raise UnresolvedReference(f"{value} is not on the scale {scale.describe_range()}")
-        rank = scale.rank(value)
-        if rank is None:
-            ids = [level.id for level in scale.levels]
-            raise UnresolvedReference(f"{describe(value)} is not a level (levels: {', '.join(ids)})")
-        return rank
+        raise UnresolvedReference(f"{describe(value)} is not a level: write a level id or its rank {scale.describe_range()}")
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:

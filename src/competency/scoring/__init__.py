@@ -21,5 +21,9 @@ class Scorer(Protocol):
     description: str
 
     def score(self, evidence: EvidenceFile, frameworks: Sequence[Framework], context: ScoringContext) -> Scorecard:
-        """Score ``evidence`` against each of ``frameworks`` (already chosen and validated)."""
+        """Score ``evidence`` against each of ``frameworks`` (already chosen and validated).
+
+        When ``context.trails`` is False only levels will be read: a scorer may then leave the
+        results' evidence trails empty (and must not change anything else).
+        """
         ...

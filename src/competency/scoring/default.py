@@ -13,13 +13,15 @@ from collections.abc import Sequence
 import attrs
 
 from ..evidence import Contribution, EvidenceFile, ScoringContext
-from ..framework import Competency, Framework
+from ..framework import Competency, Framework, RoleProfile
 from ..results import CompetencyResult, EvidenceWeight, ExcludedEvidence, FrameworkResult, Scorecard
 from . import Scorer
 
 # Scores are shown to two decimals and levels are read from the shown score, so that what a person
 # sees is always consistent with the level they are given.
 SCORE_DECIMALS = 2
+
+_ID = operator.attrgetter("id")
 
 
 def level_rank_for(score: float, top: int) -> int | None:
@@ -37,9 +39,23 @@ class _Direct:
     evidence: tuple[EvidenceWeight, ...]
     sources: int
     flags: tuple[str, ...]
+    #: How many different evidence items the trail names.
+    count: int
 
 
-_NO_EVIDENCE = _Direct(None, None, (), 0, ("no-evidence",))
+_NO_EVIDENCE = _Direct(None, None, (), 0, ("no-evidence",), 0)
+
+
+@attrs.frozen(eq=False)
+class _RolePlan:
+    """What scoring a framework for one role needs besides the evidence: the role profile, each
+    competency's target (level id and rank) by position, and the results of competencies with no
+    evidence anywhere below them, which are the same for everyone and filled in as they are made."""
+
+    profile: RoleProfile | None
+    targets: tuple[tuple[str, int] | None, ...]
+    empty: list[CompetencyResult | None]
+
 
 @attrs.frozen(eq=False)
 class _Plan:
@@ -51,10 +67,12 @@ class _Plan:
     depths: tuple[int, ...]
     parents: tuple[int | None, ...]
     children: tuple[tuple[int, ...], ...]
-    #: Position of each competency by qualified id, as contributions name them.
+    #: Qualified id of each competency (as contributions name them), and position by qualified id.
+    qualified: tuple[str, ...]
     position: dict[str, int]
-    #: Results of competencies with no evidence anywhere below them, by role: the same for everyone.
-    empty: dict[str | None, list[CompetencyResult | None]] = attrs.field(factory=dict)
+    #: By role profile id (None: no role, or one the framework does not have, which score alike),
+    #: so there are never more entries than the framework has roles.
+    roles: dict[str | None, _RolePlan] = attrs.field(factory=dict)
 
     @classmethod
     def of(cls, framework: Framework) -> _Plan:
@@ -65,10 +83,28 @@ class _Plan:
         for index, parent in enumerate(parents):
             if parent is not None:
                 children[parent].append(index)  # tree order keeps each parent's children in document order
+        qualified = tuple(framework.qualified(c.id) for c in nodes)
         return cls(
             framework, tuple(nodes), tuple(depths), parents, tuple(tuple(c) for c in children),
-            {framework.qualified(c.id): i for i, c in enumerate(nodes)},
+            qualified, {q: i for i, q in enumerate(qualified)},
         )
+
+    def for_role(self, role: str | None) -> _RolePlan:
+        """The plan for a role id (None for none)."""
+        profile = self.framework.role(role) if role else None
+        key = profile.id if profile is not None else None
+        plan = self.roles.get(key)
+        if plan is None:
+            targets = profile.targets if profile is not None else {}
+            scale = self.framework.scale
+            plan = self.roles[key] = _RolePlan(
+                profile,
+                tuple(
+                    (targets[c.id], scale.rank(targets[c.id]) or 0) if c.id in targets else None for c in self.nodes
+                ),
+                [None] * len(self.nodes),
+            )
+        return plan
 
 
 # Keyed by id() with the framework kept alive in the plan, so an id is never reused.
@@ -126,12 +162,11 @@ class _FrameworkScoring:
         self.contributions = contributions
         self.context = context
         self.scale = framework.scale
-        self.role = framework.role(context.role) if context.role else None
-        self._prefix = framework.qualified("")
         self._recency_by_date: dict[object, float] = {}
 
     def result(self) -> FrameworkResult:
         plan = _plan(self.framework)
+        role = plan.for_role(self.context.role)
         # Only competencies with evidence and their ancestors need scoring: every other result
         # depends on the framework and the role alone, and is made once for everyone.
         scored = [False] * len(plan.nodes)
@@ -140,50 +175,58 @@ class _FrameworkScoring:
             while index is not None and not scored[index]:
                 scored[index] = True
                 index = plan.parents[index]
-        empty = plan.empty.setdefault(self.context.role, [None] * len(plan.nodes))
+        empty = role.empty
+        contributions = self.contributions
         results: list[CompetencyResult | None] = [None] * len(plan.nodes)
         for index in reversed(range(len(plan.nodes))):  # tree order reversed: children before parents
-            if scored[index] or empty[index] is None:
-                kids = [results[k] for k in plan.children[index]]
-                direct = self._direct(plan.nodes[index]) if scored[index] else _NO_EVIDENCE
-                result = self._result(plan.nodes[index], plan.depths[index], direct, kids)  # type: ignore[arg-type]
-                if not scored[index]:
-                    empty[index] = result
-                results[index] = result
+            if scored[index]:
+                own = contributions.get(plan.qualified[index])
+                direct = self._direct(own) if own else _NO_EVIDENCE
+            elif empty[index] is None:
+                direct = _NO_EVIDENCE
             else:
                 results[index] = empty[index]
+                continue
+            kids = [results[k] for k in plan.children[index]]
+            result = self._result(plan.nodes[index], plan.depths[index], direct, kids, role.targets[index])  # type: ignore[arg-type]
+            if not scored[index]:
+                empty[index] = result
+            results[index] = result
         notes: tuple[str, ...] = ()
-        if self.context.role and self.role is None:
+        if self.context.role and role.profile is None:
             notes = (f"this framework has no role profile {self.context.role!r}: no targets to compare with",)
         return FrameworkResult(
             id=self.framework.id,
             version=self.framework.version,
             title=self.framework.title,
             role=self.context.role,
-            role_title=self.role.title if self.role else None,
+            role_title=role.profile.title if role.profile is not None else None,
             competencies=tuple(results),  # type: ignore[arg-type]
             notes=notes,
         )
 
     def _result(
-        self, competency: Competency, depth: int, direct: _Direct, child_results: list[CompetencyResult]
+        self,
+        competency: Competency,
+        depth: int,
+        direct: _Direct,
+        child_results: list[CompetencyResult],
+        target: tuple[str, int] | None,
     ) -> CompetencyResult:
-        basis, score, rank, trail, flags = "direct", direct.score, direct.rank, direct.evidence, direct.flags
+        basis, score, rank, trail, flags, count = "direct", direct.score, direct.rank, direct.evidence, direct.flags, direct.count
         if child_results:
-            rolled = self._rollup(child_results)
-            if rolled is not None and (rank is None or rolled[1] is not None and rolled[1] > rank):
-                basis, score, rank, trail = "rollup", rolled[0], rolled[1], rolled[2]
-                flags = tuple(rolled[3])
+            rolled = self._rollup(child_results, rank)
+            if rolled is not None:
+                basis, score, rank, trail, flags = "rollup", *rolled
+                count = len(trail)  # ids are unique in a rolled-up trail
         if score is None:
             basis = "none"
         level = self.scale.levels[rank - 1] if rank else None
-        target = target_rank = gap = met = None
-        if self.role is not None and competency.id in self.role.targets:
-            target = self.role.targets[competency.id]
-            target_rank = self.scale.rank(target) or 0
+        gap = met = None
+        if target is not None:
             achieved = rank or 0
-            gap = max(0, target_rank - achieved)
-            met = achieved >= target_rank
+            gap = max(0, target[1] - achieved)
+            met = achieved >= target[1]
         return CompetencyResult(
             id=competency.id,
             title=competency.title,
@@ -194,40 +237,48 @@ class _FrameworkScoring:
             level_label=level.label if level is not None else None,
             rank=rank,
             basis=basis,
-            evidence_count=len({e.id for e in trail}),
+            evidence_count=count,
             sources=direct.sources,
             evidence=trail,
-            flags=tuple(sorted(set(flags))),
-            target=target,
-            target_rank=target_rank,
+            flags=flags if len(flags) < 2 else tuple(sorted(flags)),  # each flag is added once
+            target=target[0] if target is not None else None,
+            target_rank=target[1] if target is not None else None,
             gap=gap,
             met=met,
         )
 
-    def _direct(self, competency: Competency) -> _Direct:
+    def _direct(self, contributions: list[Contribution]) -> _Direct:
         """Rules S1-S4: weighted mean of judgements, capped credit, minimum independent sources."""
-        contributions = self.contributions.get(self._prefix + competency.id)
-        if not contributions:
-            return _NO_EVIDENCE
         config = self.context.config
         by_date = self._recency_by_date
-        judged: list[tuple[float, Contribution]] = []  # (weight after recency, judgement)
+        judged: list[Contribution] = []
+        weights: list[float] = []  # of the judgements, after recency
+        values: list[float] = []  # the judgements
         credits: list[float] = []
         developing: list[tuple[str, float, float, str]] = []  # credit-only entries of the trail
         for c in contributions:
-            factor = 1.0 if c.date is None else by_date.get(c.date) or self._recency(c)
-            credits.append(c.credit * factor)
-            if c.value is not None:
-                judged.append((c.weight * factor, c))
+            date = c.date
+            if date is None:
+                factor = 1.0
             else:
-                developing.append((c.evidence, 0.0, credits[-1], c.note))
+                factor = by_date.get(date)  # type: ignore[assignment]
+                if factor is None:
+                    factor = by_date[date] = config.recency_factor((self.context.as_of - date).days)
+            credit = c.credit * factor
+            credits.append(credit)
+            if c.value is None:
+                developing.append((c.evidence, 0.0, credit, c.note))
+            else:
+                judged.append(c)
+                weights.append(c.weight * factor)
+                values.append(c.value)
         # fsum is exactly rounded, so no sum below depends on the order the evidence came in.
-        total_weight = math.fsum(w for w, _ in judged)
+        total_weight = math.fsum(weights)
         credit = math.fsum(credits)
         flags: list[str] = []
         if judged and total_weight > 0:
-            base = math.fsum(w * c.value for w, c in judged) / total_weight  # type: ignore[operator]
-            if all(c.source == "rater:self" or c.source.startswith("rater:self:") for _, c in judged):
+            base = math.fsum(map(operator.mul, weights, values)) / total_weight
+            if all(c.source == "rater:self" or c.source.startswith("rater:self:") for c in judged):
                 flags.append("self-rated-only")
         else:
             base = 1.0  # credit alone builds up from the lowest level
@@ -241,62 +292,81 @@ class _FrameworkScoring:
         if sources < config.min_sources:
             flags.append("insufficient-evidence")
             rank = None
-        judging = [(c.evidence, (w / total_weight) if total_weight else 0.0, 0.0, c.note) for w, c in judged]
-        trail = _trail(judging) + _trail(developing) if developing else _trail(judging)
-        if len(trail) > 1:
-            trail = tuple(sorted(trail, key=operator.attrgetter("id")))
-        return _Direct(score, rank, trail, sources, tuple(flags))
+        if not self.context.trails:  # only levels will be read (ScoringContext.trails)
+            return _Direct(score, rank, (), sources, tuple(flags), 0)
+        if not judged:
+            trail = []
+        elif total_weight:
+            trail = _trail([(c.evidence, w / total_weight, 0.0, c.note) for w, c in zip(weights, judged)])
+        else:
+            trail = _trail([(c.evidence, 0.0, 0.0, c.note) for c in judged])
+        if developing:
+            # Each part comes sorted by id; together they are sorted again (stably: an item that
+            # both judges and credits the competency shows its judgement first).
+            trail = sorted(trail + _trail(developing), key=_ID) if trail else _trail(developing)
+        count = len(trail) if not developing or not judged else len({e.id for e in trail})
+        return _Direct(score, rank, tuple(trail), sources, tuple(flags), count)
 
-    def _recency(self, contribution: Contribution) -> float:
-        date = contribution.date
-        if date is None:
-            return 1.0
-        factor = self._recency_by_date.get(date)
-        if factor is None:
-            factor = self._recency_by_date[date] = self.context.config.recency_factor((self.context.as_of - date).days)
-        return factor
-
-    def _rollup(self, children: list[CompetencyResult]) -> tuple[float, int | None, tuple[EvidenceWeight, ...], list[str]] | None:
+    def _rollup(
+        self, children: list[CompetencyResult], direct_rank: int | None
+    ) -> tuple[float, int | None, tuple[EvidenceWeight, ...], tuple[str, ...]] | None:
         """Rule S6: the mean of the children's scores (no level counts 0), capped below proficient
-        unless every child is proficient (Moodle's "all children proficient")."""
+        unless every child is proficient (Moodle's "all children proficient"). None when there is
+        nothing to roll up or the direct result is better (rule S6's choice), so that the trail
+        is only made for a roll-up that is used."""
         if not any(c.score is not None for c in children):
             return None
         values = [c.score if c.rank is not None and c.score is not None else 0.0 for c in children]
         score = math.fsum(values) / len(children)
         rank = level_rank_for(score, self.scale.top)
         proficient = self.scale.proficient_rank
-        flags = ["rolled-up"]
+        flags: tuple[str, ...] = ("rolled-up",)
         if rank is not None and rank >= proficient and not all(c.rank is not None and c.rank >= proficient for c in children):
             rank = proficient - 1 or None
-            flags.append("rollup-capped")
+            flags = ("rolled-up", "rollup-capped")
+        if direct_rank is not None and (rank is None or rank <= direct_rank):
+            return None
+        if not self.context.trails:
+            return score, rank, (), flags
         share = 1.0 / len(children)
-        trail: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        trail: dict[str, list[float]] = {}
         for child in children:
             if child.rank is None:
                 continue
             for entry in child.evidence:
-                trail[entry.id][0] += share * entry.weight
-                trail[entry.id][1] += share * entry.credit
-        weights = tuple(EvidenceWeight(k, round(v[0], 4), round(v[1], 4), "via children") for k, v in sorted(trail.items()))
+                slot = trail.get(entry.id)
+                if slot is None:
+                    slot = trail[entry.id] = [0.0, 0.0]
+                slot[0] += share * entry.weight
+                slot[1] += share * entry.credit
+        # A sum that starts at 0.0 is never -0.0, so a zero needs no rounding.
+        weights = tuple(
+            EvidenceWeight(k, round(v[0], 4) if v[0] else 0.0, round(v[1], 4) if v[1] else 0.0, "via children")
+            for k, v in sorted(trail.items())
+        )
         return score, rank, weights, flags
 
 
-def _trail(entries: list[tuple[str, float, float, str]]) -> tuple[EvidenceWeight, ...]:
-    """One entry per evidence item: its weights and credits summed in a fixed (sorted) order."""
-    if len({entry[0] for entry in entries}) == len(entries):  # the usual case: nothing to sum
-        # 0.0 + x as in the sums below, so that a -0.0 shows as 0.0 either way.
-        return tuple(
-            EvidenceWeight(evidence_id, round(0.0 + weight, 4), round(0.0 + credit, 4), note)
-            for evidence_id, weight, credit, note in sorted(entries)
-        )
+def _trail(entries: list[tuple[str, float, float, str]]) -> list[EvidenceWeight]:
+    """One entry per evidence item, sorted by id: its weights and credits summed in a fixed (sorted)
+    order. Sorts ``entries`` in place."""
+    if len(entries) > 1:
+        entries.sort()
+        unique = len({entry[0] for entry in entries}) == len(entries)
+    else:
+        unique = True
+    if unique:  # the usual case: nothing to sum
+        # A zero is shown as 0.0, never -0.0, as the sums below would give it.
+        return [
+            EvidenceWeight(evidence_id, round(weight, 4) if weight else 0.0, round(credit, 4) if credit else 0.0, note)
+            for evidence_id, weight, credit, note in entries
+        ]
     merged: dict[str, list[float | str]] = {}
-    for evidence_id, weight, credit, note in sorted(entries):
+    for evidence_id, weight, credit, note in entries:
         slot = merged.setdefault(evidence_id, [0.0, 0.0, note])
         slot[0] = float(slot[0]) + weight
         slot[1] = float(slot[1]) + credit
-    return tuple(
-        EvidenceWeight(k, round(float(v[0]), 4), round(float(v[1]), 4), str(v[2])) for k, v in merged.items()
-    )
+    return [EvidenceWeight(k, round(float(v[0]), 4), round(float(v[1]), 4), str(v[2])) for k, v in merged.items()]
 
 
 DEFAULT_SCORER: Scorer = DefaultScorer()
