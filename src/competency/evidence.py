@@ -2,15 +2,16 @@
 
 An evidence kind is an attrs class derived from :class:`EvidenceItem`. The engine structures each
 ``[[evidence]]`` table into the class registered for its ``kind`` and then asks the item three things:
-what it references (for validation), what it contributes to which competencies (for scoring), and,
-optionally, an analysis of its own (a 360 report, a run chart) to show beside the scores.
+what it references (to validate it and to choose the frameworks to score), what it contributes to
+which competencies (for scoring), and, optionally, an analysis of its own (a 360 report, a run chart)
+to show beside the scores.
 """
 
 from __future__ import annotations
 
 import datetime
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
@@ -231,6 +232,16 @@ class EvidenceItem:
     def references(self) -> Iterator[tuple[str, str]]:
         """Every competency reference in the item, with its path inside the item."""
         return iter(())
+
+    def referenced(self) -> Iterable[str]:
+        """The references of :meth:`references` without their paths: each at least once, in any order.
+
+        The engine resolves these (once each) to validate the item and to choose the frameworks it
+        evidences, and walks :meth:`references` only to locate one that fails. The default derives
+        them from :meth:`references`; a kind that names the same competency many times (a 360: once
+        per rater and section) overrides it to skip building a path for every mention.
+        """
+        return tuple(dict.fromkeys(reference for _, reference in self.references()))
 
     def implied_frameworks(self) -> Iterator[str]:
         """Frameworks the item evidences without naming competencies (a QI project maps itself onto

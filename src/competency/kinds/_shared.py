@@ -57,3 +57,6 @@ class DatedClaims(DatedItem):
     def references(self) -> Iterator[tuple[str, str]]:
         for index, reference in enumerate(self.competencies):
             yield f"competencies[{index}]", reference
+
+    def referenced(self) -> tuple[str, ...]:
+        return self.competencies

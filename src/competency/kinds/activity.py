@@ -63,6 +63,9 @@ class Activity(EvidenceItem):
         for index, reference in enumerate(self.competencies):
             yield f"competencies[{index}]", reference
 
+    def referenced(self) -> tuple[str, ...]:
+        return self.competencies
+
     def check(self, context: CheckContext) -> Iterator[Problem]:
         yield from require_text(self.title, "title")
         yield from require_claims(self.competencies, "competencies", context)

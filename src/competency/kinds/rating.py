@@ -32,6 +32,9 @@ class Rating(DatedItem):
         for reference in self.ratings:
             yield f"ratings.{reference}", reference
 
+    def referenced(self) -> Iterator[str]:
+        return iter(self.ratings)
+
     def check(self, context: CheckContext) -> Iterator[Problem]:
         if not self.ratings:
             yield Problem("is empty: rate at least one competency", "ratings")

@@ -117,6 +117,13 @@ class Feedback360(DatedItem):
                 for key in getattr(rater, section):
                     yield prefix + key, qualify(key)
 
+    def referenced(self) -> set[str]:
+        """The dimensions named, each once, qualified (every rater names the same few, three times)."""
+        keys: set[str] = set()
+        for rater in self.raters:
+            keys.update(rater.ratings, rater.importance, rater.comments)
+        return {qualify(key) for key in keys}
+
     def check(self, context: CheckContext) -> Iterator[Problem]:
         if self.facilitator is not None and not self.facilitator.strip():
             yield Problem("must not be empty: name the facilitator or leave the key out", "facilitator")

@@ -48,6 +48,9 @@ class SelfAssessment(DatedItem):
             for key in getattr(self, section):
                 yield f"{section}.{key}", qualify(key)
 
+    def referenced(self) -> set[str]:
+        return {qualify(key) for key in (*self.performance, *self.importance, *self.comments)}
+
     def check(self, context: CheckContext) -> Iterator[Problem]:
         if not self.performance:
             yield Problem(f'is empty: assess at least one dimension (a level, its rank, or "{INSUFFICIENT}")', "performance")
