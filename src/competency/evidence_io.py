@@ -236,7 +236,21 @@ def _check_id(item: EvidenceItem, context: CheckContext) -> Iterable[Problem]:
     return () if item.id.strip() else (Problem("must not be empty", "id"),)
 
 
-def _check_references(item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
+def _check_references(item: EvidenceItem, context: CheckContext) -> Iterable[Problem]:
+    # Items name the same competencies over and over (a 360: each dimension once per rater and
+    # section), so each different one is resolved once, without paths. When they do not all resolve
+    # (or a partial item lacks the field), every mention is walked instead: that locates each
+    # unresolved one and keeps what it found before a missing field stops it.
+    resolve = context.resolver.resolve
+    try:
+        for reference in item.referenced():
+            resolve(reference)
+    except Exception:  # noqa: BLE001 - the walk below reports it (or raises it) in full
+        return _each_mention(item, context)
+    return ()
+
+
+def _each_mention(item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
     resolve = context.resolver.resolve
     for path, reference in item.references():
         try:
