@@ -277,11 +277,11 @@ class Engine:
             names = [requested] if isinstance(requested, str) else list(requested)
             return tuple(self.framework(n) for n in names)
         # Items repeat the same references (a 360 names each dimension once per rater and section):
-        # each different one is resolved once.
+        # each different one is resolved once, and none needs its path.
         references: set[str] = set()
         implied: set[str] = set()
         for item in evidence.evidence:
-            references.update(reference for _, reference in item.references())
+            references.update(item.referenced())
             implied.update(item.implied_frameworks())
         referenced = {f for f in implied if f in resolver.frameworks}
         for reference in references:
