@@ -143,3 +143,32 @@ def test_the_worked_example_in_the_plugin_docs_references_what_it_names(repo: Pa
         assert set(item.referenced()) == paths_dropped(item) == {"followership"}
     finally:
         sys.modules.pop(module.__name__, None)
+
+
+@attrs.frozen(kw_only=True)
+class Misnamed(Noted):
+    """A plugin kind whose ``referenced()`` fails though its ``references()`` is fine."""
+
+    kind: ClassVar[str] = "misnamed"
+
+    def referenced(self) -> tuple[str, ...]:
+        return (*self.about, self.notes["missing"])
+
+
+class MisnamedPlugin:
+    @hookimpl
+    def register_evidence_kinds(self, register: Callable[[type[EvidenceItem]], None]) -> None:
+        register(Misnamed)
+
+
+def test_a_referenced_that_fails_where_references_does_not_is_reported_not_hidden(repo: Path) -> None:
+    engine = Engine(plugins=False, extra_plugins=[MisnamedPlugin()], frameworks_dirs=[repo / "frameworks"], search_pyproject=False, env={})
+    items = [
+        {"id": "a", "kind": "misnamed", "about": ["followership"]},
+        {"id": "b", "kind": "misnamed", "about": ["followership", "no-such-competency"]},
+    ]
+    validation = engine.validate({"subject": {"id": "s"}, "evidence": items}, as_of=AS_OF)
+    assert [(p.path, p.message) for p in validation.errors] == [
+        ("evidence[0]", "the 'misnamed' check failed: KeyError: 'missing'"),
+        ("evidence[1].about[1]", "unknown competency 'no-such-competency'"),
+    ]

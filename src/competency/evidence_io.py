@@ -245,18 +245,24 @@ def _check_references(item: EvidenceItem, context: CheckContext) -> Iterable[Pro
     try:
         for reference in item.referenced():
             resolve(reference)
-    except Exception:  # noqa: BLE001 - the walk below reports it (or raises it) in full
-        return _each_mention(item, context)
+    except Exception as failure:  # noqa: BLE001 - the walk below reports it (or raises it) in full
+        return _each_mention(item, context, failure)
     return ()
 
 
-def _each_mention(item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
+def _each_mention(item: EvidenceItem, context: CheckContext, failure: Exception) -> Iterator[Problem]:
     resolve = context.resolver.resolve
+    unresolved = False
     for path, reference in item.references():
         try:
             resolve(reference)
         except UnresolvedReference as exc:
+            unresolved = True
             yield Problem(str(exc), path)
+    if not unresolved:
+        # referenced() failed where references() finds nothing wrong: the kind's own bug (or a
+        # reference it names in one and not the other), reported like any failing check.
+        raise failure
 
 
 def _check_dates(item: EvidenceItem, context: CheckContext) -> Iterator[Problem]:
