@@ -175,13 +175,15 @@ class Feedback360(DatedItem):
         if means.status != STATUS_OK:
             return
         framework = inputs.framework
+        note = ""  # read only in trails (ScoringContext.trails)
         for dimension in means.dimensions:
             cells = dimension.groups
             answers = sum(cell.n for cell in cells)
             if not answers or dimension.others is None:
                 continue
-            shown = ", ".join(GROUP_NAMES.get(cell.group, cell.group) for cell in cells)
-            note = f"360: all others {number(published_figure(dimension.others))} (n {answers}; {shown})"
+            if context.trails:
+                shown = ", ".join(GROUP_NAMES.get(cell.group, cell.group) for cell in cells)
+                note = f"360: all others {number(published_figure(dimension.others))} (n {answers}; {shown})"
             competency = framework.qualified(dimension.id)
             for cell in cells:
                 yield Contribution(

@@ -297,6 +297,8 @@ class QIProject(EvidenceItem):
         framework = context.resolver.frameworks.get(FRAMEWORK)
         if framework is None:  # not installed, or left out by the file's `frameworks`
             return
+        # The same for every area; an ongoing project's date is the latest of all its dates.
+        source, date = f"item:{self.id}", self.reference_date()
         for found in self.area_levels():
             if framework.competency(found.area) is None:
                 continue
@@ -307,11 +309,12 @@ class QIProject(EvidenceItem):
             yield Contribution(
                 competency=framework.qualified(found.area),
                 evidence=self.id,
-                source=f"item:{self.id}",
-                date=self.reference_date(),
+                source=source,
+                date=date,
                 value=float(rank),
                 weight=PROJECT_WEIGHT,
-                note=f"QI project ({self.role}): {framework.scale.level(rank).label}",
+                # Read only in trails (ScoringContext.trails).
+                note=f"QI project ({self.role}): {framework.scale.level(rank).label}" if context.trails else "",
             )
 
     def analyse(self, context: ScoringContext) -> Analysis:
