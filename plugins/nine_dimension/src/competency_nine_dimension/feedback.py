@@ -14,7 +14,7 @@ the report), so nothing here can see a hidden group's answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 import attrs
@@ -275,6 +275,7 @@ class Feedback360(DatedItem):
         then name the problem, exactly as they always have."""
         groups = {group: GroupAnswers() for group in GROUPS}
         known = frozenset(dims)
+        bare = not any(":" in dim for dim in dims)  # then a known key is its own dimension id
         ids: set[str] = set()
         read = rank_reader(scale, extra=NOT_OBSERVED)
         try:
@@ -282,9 +283,9 @@ class Feedback360(DatedItem):
                 if not isinstance(rater.id, str) or not rater.id or rater.id in ids or rater.group not in groups:
                     return None
                 ids.add(rater.id)
-                ratings = _by_dimension(rater.ratings, known)
-                importances = _by_dimension(rater.importance, known)
-                comments = _by_dimension(rater.comments, known)
+                ratings = _by_dimension(rater.ratings, known, bare)
+                importances = _by_dimension(rater.importance, known, bare)
+                comments = _by_dimension(rater.comments, known, bare)
                 if ratings is None or importances is None or comments is None:
                     return None
                 answers = groups[rater.group]
@@ -362,9 +363,13 @@ class _Inputs:
         return aggregate_answers(self.groups, self.dims, config=self.config, targets=self.targets, level_labels=self.labels)
 
 
-def _by_dimension(table: Mapping[str, V], known: frozenset[str]) -> list[tuple[str, V]] | None:
+def _by_dimension(table: Mapping[str, V], known: frozenset[str], bare: bool) -> Iterable[tuple[str, V]] | None:
     """A rater's table keyed by dimension id; None if a key is not a known dimension or two keys name the
-    same one (an Answer holds one value per dimension: :meth:`Feedback360.aggregate_raters` keeps the last)."""
+    same one (an Answer holds one value per dimension: :meth:`Feedback360.aggregate_raters` keeps the last).
+    ``bare``: no known dimension id has a ``:``, so a key that is one is its own id."""
+    if bare and known.issuperset(table):
+        # The usual case, every key a bare dimension id: the keys of a table all differ, so does each id.
+        return table.items()
     entries = [(dimension_id(key), value) for key, value in table.items()]
     if len({dim for dim, _ in entries} & known) != len(entries):
         return None
