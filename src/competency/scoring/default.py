@@ -28,7 +28,11 @@ _ID = operator.attrgetter("id")
 
 def level_rank_for(score: float, top: int) -> int | None:
     """The level of a score: the nearest rank, halves rounding up (rule S5); None below 0.5."""
-    shown = round(score, SCORE_DECIMALS)
+    return _shown_rank(round(score, SCORE_DECIMALS), top)
+
+
+def _shown_rank(shown: float, top: int) -> int | None:
+    """:func:`level_rank_for` of a score already rounded as it is shown (the scorer keeps only that)."""
     if shown < 0.5:
         return None
     return min(top, int(math.floor(shown + 0.5)))
@@ -37,6 +41,7 @@ def level_rank_for(score: float, top: int) -> int | None:
 class _Direct(NamedTuple):
     """A competency's result from its own evidence (rules S1-S5), before any roll-up."""
 
+    #: As shown (rounded to SCORE_DECIMALS).
     score: float | None
     rank: int | None
     evidence: tuple[EvidenceWeight, ...]
@@ -73,6 +78,9 @@ class _Plan:
     #: Qualified id of each competency (as contributions name them), and position by qualified id.
     qualified: tuple[str, ...]
     position: dict[str, int]
+    #: The scale's top and proficient ranks.
+    top: int
+    proficient: int
     #: By role profile id (None: no role, or one the framework does not have, which score alike),
     #: so there are never more entries than the framework has roles.
     roles: dict[str | None, _RolePlan] = attrs.field(factory=dict)
@@ -89,7 +97,7 @@ class _Plan:
         qualified = tuple(framework.qualified(c.id) for c in nodes)
         return cls(
             framework, tuple(nodes), tuple(depths), parents, tuple(tuple(c) for c in children),
-            qualified, {q: i for i, q in enumerate(qualified)},
+            qualified, {q: i for i, q in enumerate(qualified)}, framework.scale.top, framework.scale.proficient_rank,
         )
 
     def for_role(self, role: str | None) -> _RolePlan:
@@ -175,12 +183,13 @@ class _FrameworkScoring:
         self.config = context.config
         self.trails = context.trails
         self.scale = framework.scale
-        self.top = self.scale.top
-        self.proficient = self.scale.proficient_rank
+        self.plan = plan = _plan(framework)
+        self.top = plan.top
+        self.proficient = plan.proficient
         self._recency_by_date = recency
 
     def result(self) -> FrameworkResult:
-        plan = _plan(self.framework)
+        plan = self.plan
         role = plan.for_role(self.context.role)
         # Only competencies with evidence and their ancestors need scoring: every other result
         # depends on the framework and the role alone, and is made once for everyone.
@@ -249,7 +258,7 @@ class _FrameworkScoring:
             title=competency.title,
             depth=depth,
             parent=competency.parent,
-            score=None if score is None else round(score, SCORE_DECIMALS),
+            score=score,  # already rounded as shown
             level=level.id if level is not None else None,
             level_label=level.label if level is not None else None,
             rank=rank,
@@ -304,9 +313,10 @@ class _FrameworkScoring:
         if credit > config.credit_cap:
             flags.append("credit-capped")
         top = self.top
-        score = min(float(top), base + min(config.credit_cap, credit))
+        # Rounded once, as shown: the level is read from the shown score (rule S5).
+        score = round(min(float(top), base + min(config.credit_cap, credit)), SCORE_DECIMALS)
         sources = len({c.source for c in contributions})
-        rank = level_rank_for(score, top)
+        rank = _shown_rank(score, top)
         if sources < config.min_sources:
             flags.append("insufficient-evidence")
             rank = None
@@ -321,12 +331,12 @@ class _FrameworkScoring:
         """Rule S6: the mean of the children's scores (no level counts 0), capped below proficient
         unless every child is proficient (Moodle's "all children proficient"). None when there is
         nothing to roll up or the direct result is better (rule S6's choice), so that the trail
-        is only made for a roll-up that is used."""
+        is only made for a roll-up that is used. The score comes rounded as shown."""
         if not any(c.score is not None for c in children):
             return None
         values = [c.score if c.rank is not None and c.score is not None else 0.0 for c in children]
-        score = math.fsum(values) / len(children)
-        rank = level_rank_for(score, self.top)
+        score = round(math.fsum(values) / len(children), SCORE_DECIMALS)
+        rank = _shown_rank(score, self.top)
         proficient = self.proficient
         flags: tuple[str, ...] = ("rolled-up",)
         if rank is not None and rank >= proficient and not all(c.rank is not None and c.rank >= proficient for c in children):
