@@ -40,6 +40,7 @@ from .aggregate import (
     STATUS_OK,
     Answer,
     Config,
+    DimensionAnswers,
     GroupAnswers,
     Means,
     Rater,
@@ -289,19 +290,24 @@ class Feedback360(DatedItem):
                 if ratings is None or importances is None or comments is None:
                     return None
                 answers = groups[rater.group]
+                if not answers.raters:
+                    # Every dimension at once (the tables' keys are all known ones): an empty one reads as
+                    # a missing one, and each answer is then filed without asking whether its place exists.
+                    answers.by_dimension = {dim: DimensionAnswers() for dim in dims}
                 answers.raters += 1
+                by_dimension = answers.by_dimension
                 for dim, value in ratings:
                     rank = read(value)  # ValueError if off the scale
                     if rank is not None:
-                        answers.on(dim).ranks.append(rank)
+                        by_dimension[dim].ranks.append(rank)
                 for dim, importance in importances:
                     if type(importance) is not int or not 1 <= importance <= importance_points:
                         return None
-                    answers.on(dim).importances.append(importance)
+                    by_dimension[dim].importances.append(importance)
                 for dim, text in comments:
                     if not isinstance(text, str):
                         return None
-                    answers.on(dim).comments.append(text)
+                    by_dimension[dim].comments.append(text)
         except (AttributeError, TypeError, ValueError):
             return None
         return groups if groups["self"].raters <= 1 else None
