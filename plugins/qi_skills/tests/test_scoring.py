@@ -260,3 +260,19 @@ def test_without_trails_a_project_contributes_the_same_judgements_with_no_notes(
         for f in card.frameworks
     ))
     assert engine.score(evidence, as_of=qi.AS_OF, trails=False) == stripped
+
+
+def test_an_ongoing_project_is_dated_by_the_latest_date_it_records(engine: Any, qi: Any) -> None:
+    import datetime
+
+    from competency import ScoringConfig, ScoringContext
+
+    item = qi.project_with({"led", "sustained-improvement", "linked-pdsa"})  # no end: ongoing
+    evidence = engine.load_evidence(qi.document(item), as_of=qi.AS_OF)
+    (project,) = evidence.evidence
+    latest = max(date for _, date in project.dates())
+    assert latest == qi.START + datetime.timedelta(weeks=len(qi.SUSTAINED) - 1)  # the last measure point
+    assert project.reference_date() == project.reference_date() == latest  # asked again: the same answer
+    context = ScoringContext(engine.resolver, qi.AS_OF, ScoringConfig(), trails=False)
+    assert {c.date for c in project.contributions(context)} == {latest}
+    assert project.analyse(context).date == latest
