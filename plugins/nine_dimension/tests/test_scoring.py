@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
+import attrs
 import pytest
 
 # Self, a line manager, three peers and two direct reports (hidden: 2 < 3), on three dimensions, role gp
@@ -252,7 +253,6 @@ def test_without_trails_a_360_or_self_assessment_contributes_the_same_with_no_no
     engine: Any, small: Path, nd: Any, role: str | None
 ) -> None:
     # Notes are read only in trails (ScoringContext.trails); everything a level depends on is the same.
-    import attrs
     from competency import ScoringConfig, ScoringContext
 
     for source in (small, *sorted(nd.EXAMPLES.glob("*.toml"))):

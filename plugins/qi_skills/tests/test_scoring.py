@@ -8,6 +8,7 @@ import re
 import types
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -244,7 +245,6 @@ def test_the_rule_reported_is_met_and_no_higher_rule_is(facts: set[str]) -> None
 
 def test_without_trails_a_project_contributes_the_same_judgements_with_no_notes(engine: Any, example: Path, qi: Any) -> None:
     # Notes are read only in trails (ScoringContext.trails); everything a level depends on is the same.
-    import attrs
     from competency import ScoringConfig, ScoringContext
 
     evidence = engine.load_evidence(example, as_of=qi.AS_OF)

@@ -48,7 +48,7 @@ class _Direct(NamedTuple):
     sources: int
     flags: tuple[str, ...]
     #: How many different evidence items the trail names.
-    count: int
+    evidence_count: int
 
 
 _NO_EVIDENCE = _Direct(None, None, (), 0, ("no-evidence",), 0)
