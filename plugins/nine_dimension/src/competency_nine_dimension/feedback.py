@@ -273,7 +273,8 @@ class Feedback360(DatedItem):
     ) -> dict[str, GroupAnswers] | None:
         """The raters' answers grouped as :func:`aggregate_answers` takes them, or None when anything in them
         is not plainly valid, which a checked item never is: :meth:`aggregate_raters` and :func:`aggregate`
-        then name the problem, exactly as they always have."""
+        then name the problem, exactly as they always have. A group with raters has a place for every
+        dimension, empty where none of them answered (which the aggregation reads as no answers)."""
         groups = {group: GroupAnswers() for group in GROUPS}
         known = frozenset(dims)
         bare = not any(":" in dim for dim in dims)  # then a known key is its own dimension id
