@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
+import attrs
 import pytest
 
 # Self, a line manager, three peers and two direct reports (hidden: 2 < 3), on three dimensions, role gp
@@ -245,6 +246,29 @@ def test_small_360_contributions(engine: Any, small: Path, nd: Any) -> None:
         assert sum(c.weight for c in mine) == pytest.approx(2.0)
         assert sum(c.weight * c.value for c in mine) / 2.0 == pytest.approx(others_mean)
         assert all(c.evidence == "small-360" and c.date == datetime.date(2026, 5, 1) for c in mine)
+
+
+@pytest.mark.parametrize("role", [None, "gp"])
+def test_without_trails_a_360_or_self_assessment_contributes_the_same_with_no_notes(
+    engine: Any, small: Path, nd: Any, role: str | None
+) -> None:
+    # Notes are read only in trails (ScoringContext.trails); everything a level depends on is the same.
+    from competency import ScoringConfig, ScoringContext
+
+    for source in (small, *sorted(nd.EXAMPLES.glob("*.toml"))):
+        evidence = engine.load_evidence(source, as_of=nd.AS_OF)
+        full, lean = (
+            ScoringContext(engine.resolver, nd.AS_OF, ScoringConfig(), role, trails=trails) for trails in (True, False)
+        )
+        for item in evidence.evidence:
+            kept = [attrs.evolve(c, note="") for c in item.contributions(full)]
+            assert list(item.contributions(lean)) == kept
+        card = engine.score(evidence, as_of=nd.AS_OF, role=role)
+        stripped = attrs.evolve(card, frameworks=tuple(
+            attrs.evolve(f, competencies=tuple(attrs.evolve(c, evidence=(), evidence_count=0) for c in f.competencies))
+            for f in card.frameworks
+        ))
+        assert engine.score(evidence, as_of=nd.AS_OF, role=role, trails=False) == stripped
 
 
 def test_small_360_text(invoke: Callable[..., Any], small: Path) -> None:

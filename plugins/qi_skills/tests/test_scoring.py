@@ -8,6 +8,7 @@ import re
 import types
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -240,3 +241,38 @@ def test_the_rule_reported_is_met_and_no_higher_rule_is(facts: set[str]) -> None
         for rule in RULES:
             if rule.area == found.area and LEVELS.index(rule.level) > LEVELS.index(found.level):
                 assert not set(rule.conditions) <= closed
+
+
+def test_without_trails_a_project_contributes_the_same_judgements_with_no_notes(engine: Any, example: Path, qi: Any) -> None:
+    # Notes are read only in trails (ScoringContext.trails); everything a level depends on is the same.
+    from competency import ScoringConfig, ScoringContext
+
+    evidence = engine.load_evidence(example, as_of=qi.AS_OF)
+    full, lean = (ScoringContext(engine.resolver, qi.AS_OF, ScoringConfig(), trails=trails) for trails in (True, False))
+    for item in evidence.evidence:
+        kept = [attrs.evolve(c, note="") for c in item.contributions(full)]
+        if item.kind == "qi-project":
+            assert kept and all(c.note for c in item.contributions(full))
+        assert list(item.contributions(lean)) == kept
+    card = engine.score(evidence, as_of=qi.AS_OF)
+    stripped = attrs.evolve(card, frameworks=tuple(
+        attrs.evolve(f, competencies=tuple(attrs.evolve(c, evidence=(), evidence_count=0) for c in f.competencies))
+        for f in card.frameworks
+    ))
+    assert engine.score(evidence, as_of=qi.AS_OF, trails=False) == stripped
+
+
+def test_an_ongoing_project_is_dated_by_the_latest_date_it_records(engine: Any, qi: Any) -> None:
+    import datetime
+
+    from competency import ScoringConfig, ScoringContext
+
+    item = qi.project_with({"led", "sustained-improvement", "linked-pdsa"})  # no end: ongoing
+    evidence = engine.load_evidence(qi.document(item), as_of=qi.AS_OF)
+    (project,) = evidence.evidence
+    latest = max(date for _, date in project.dates())
+    assert latest == qi.START + datetime.timedelta(weeks=len(qi.SUSTAINED) - 1)  # the last measure point
+    assert project.reference_date() == project.reference_date() == latest  # asked again: the same answer
+    context = ScoringContext(engine.resolver, qi.AS_OF, ScoringConfig(), trails=False)
+    assert {c.date for c in project.contributions(context)} == {latest}
+    assert project.analyse(context).date == latest

@@ -62,7 +62,8 @@ class Rating(DatedItem):
         resolver = context.resolver
         weight = context.config.rater_weights.get(self.rater, 1.0)
         source = self.source_key()
-        rated = f"{self.rater} rating: "
+        # Notes are read only in trails: without them (a cohort) the level's label is not looked up.
+        rated = f"{self.rater} rating: " if context.trails else None
         for reference, value in self.ratings.items():
             resolved = resolver.resolve(reference)
             framework = resolved.framework
@@ -74,5 +75,5 @@ class Rating(DatedItem):
                 date=self.date,
                 value=float(rank),
                 weight=weight,
-                note=rated + framework.scale.level(rank).label,
+                note="" if rated is None else rated + framework.scale.level(rank).label,
             )

@@ -5,10 +5,12 @@ The rules are documented in docs/scoring.md; each step below names the rule it i
 
 from __future__ import annotations
 
+import datetime
 import math
 import operator
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import attrs
 
@@ -26,21 +28,27 @@ _ID = operator.attrgetter("id")
 
 def level_rank_for(score: float, top: int) -> int | None:
     """The level of a score: the nearest rank, halves rounding up (rule S5); None below 0.5."""
-    shown = round(score, SCORE_DECIMALS)
+    return _shown_rank(round(score, SCORE_DECIMALS), top)
+
+
+def _shown_rank(shown: float, top: int) -> int | None:
+    """:func:`level_rank_for` of a score already rounded as it is shown (the scorer keeps only that)."""
     if shown < 0.5:
         return None
     return min(top, int(math.floor(shown + 0.5)))
 
 
-@attrs.frozen
-class _Direct:
+class _Direct(NamedTuple):
+    """A competency's result from its own evidence (rules S1-S5), before any roll-up."""
+
+    #: As shown (rounded to SCORE_DECIMALS).
     score: float | None
     rank: int | None
     evidence: tuple[EvidenceWeight, ...]
     sources: int
     flags: tuple[str, ...]
     #: How many different evidence items the trail names.
-    count: int
+    evidence_count: int
 
 
 _NO_EVIDENCE = _Direct(None, None, (), 0, ("no-evidence",), 0)
@@ -70,6 +78,9 @@ class _Plan:
     #: Qualified id of each competency (as contributions name them), and position by qualified id.
     qualified: tuple[str, ...]
     position: dict[str, int]
+    #: The scale's top and proficient ranks.
+    top: int
+    proficient: int
     #: By role profile id (None: no role, or one the framework does not have, which score alike),
     #: so there are never more entries than the framework has roles.
     roles: dict[str | None, _RolePlan] = attrs.field(factory=dict)
@@ -86,7 +97,7 @@ class _Plan:
         qualified = tuple(framework.qualified(c.id) for c in nodes)
         return cls(
             framework, tuple(nodes), tuple(depths), parents, tuple(tuple(c) for c in children),
-            qualified, {q: i for i, q in enumerate(qualified)},
+            qualified, {q: i for i, q in enumerate(qualified)}, framework.scale.top, framework.scale.proficient_rank,
         )
 
     def for_role(self, role: str | None) -> _RolePlan:
@@ -141,8 +152,10 @@ class DefaultScorer:
         for item in included:
             for contribution in item.contributions(context):
                 by_competency[contribution.competency].append(contribution)
+        # Recency factors by date, shared by the frameworks: the items' dates are the same for each.
+        recency: dict[datetime.date, float] = {}
         results = tuple(
-            _FrameworkScoring(framework, by_competency, context).result() for framework in frameworks
+            _FrameworkScoring(framework, by_competency, context, recency).result() for framework in frameworks
         )
         analyses = tuple(a for a in (item.analyse(context) for item in included) if a is not None)
         return Scorecard(
@@ -157,15 +170,26 @@ class DefaultScorer:
 
 
 class _FrameworkScoring:
-    def __init__(self, framework: Framework, contributions: dict[str, list[Contribution]], context: ScoringContext) -> None:
+    def __init__(
+        self,
+        framework: Framework,
+        contributions: dict[str, list[Contribution]],
+        context: ScoringContext,
+        recency: dict[datetime.date, float],
+    ) -> None:
         self.framework = framework
         self.contributions = contributions
         self.context = context
+        self.config = context.config
+        self.trails = context.trails
         self.scale = framework.scale
-        self._recency_by_date: dict[object, float] = {}
+        self.plan = plan = _plan(framework)
+        self.top = plan.top
+        self.proficient = plan.proficient
+        self._recency_by_date = recency
 
     def result(self) -> FrameworkResult:
-        plan = _plan(self.framework)
+        plan = self.plan
         role = plan.for_role(self.context.role)
         # Only competencies with evidence and their ancestors need scoring: every other result
         # depends on the framework and the role alone, and is made once for everyone.
@@ -187,7 +211,8 @@ class _FrameworkScoring:
             else:
                 results[index] = empty[index]
                 continue
-            kids = [results[k] for k in plan.children[index]]
+            children = plan.children[index]
+            kids = [results[k] for k in children] if children else None
             result = self._result(plan.nodes[index], plan.depths[index], direct, kids, role.targets[index])  # type: ignore[arg-type]
             if not scored[index]:
                 empty[index] = result
@@ -210,10 +235,11 @@ class _FrameworkScoring:
         competency: Competency,
         depth: int,
         direct: _Direct,
-        child_results: list[CompetencyResult],
+        child_results: list[CompetencyResult] | None,
         target: tuple[str, int] | None,
     ) -> CompetencyResult:
-        basis, score, rank, trail, flags, count = "direct", direct.score, direct.rank, direct.evidence, direct.flags, direct.count
+        score, rank, trail, sources, flags, count = direct
+        basis = "direct"
         if child_results:
             rolled = self._rollup(child_results, rank)
             if rolled is not None:
@@ -232,13 +258,13 @@ class _FrameworkScoring:
             title=competency.title,
             depth=depth,
             parent=competency.parent,
-            score=None if score is None else round(score, SCORE_DECIMALS),
+            score=score,  # already rounded as shown
             level=level.id if level is not None else None,
             level_label=level.label if level is not None else None,
             rank=rank,
             basis=basis,
             evidence_count=count,
-            sources=direct.sources,
+            sources=sources,
             evidence=trail,
             flags=flags if len(flags) < 2 else tuple(sorted(flags)),  # each flag is added once
             target=target[0] if target is not None else None,
@@ -249,13 +275,13 @@ class _FrameworkScoring:
 
     def _direct(self, contributions: list[Contribution]) -> _Direct:
         """Rules S1-S4: weighted mean of judgements, capped credit, minimum independent sources."""
-        config = self.context.config
+        config = self.config
+        as_of = self.context.as_of
         by_date = self._recency_by_date
-        judged: list[Contribution] = []
         weights: list[float] = []  # of the judgements, after recency
-        values: list[float] = []  # the judgements
-        credits: list[float] = []
-        developing: list[tuple[str, float, float, str]] = []  # credit-only entries of the trail
+        products: list[float] = []  # each judgement times its weight
+        credits: list[float] = []  # after recency
+        self_only = True  # every judgement so far is the subject's own
         for c in contributions:
             date = c.date
             if date is None:
@@ -263,49 +289,41 @@ class _FrameworkScoring:
             else:
                 factor = by_date.get(date)  # type: ignore[assignment]
                 if factor is None:
-                    factor = by_date[date] = config.recency_factor((self.context.as_of - date).days)
-            credit = c.credit * factor
-            credits.append(credit)
-            if c.value is None:
-                developing.append((c.evidence, 0.0, credit, c.note))
-            else:
-                judged.append(c)
-                weights.append(c.weight * factor)
-                values.append(c.value)
+                    factor = by_date[date] = config.recency_factor((as_of - date).days)
+            credits.append(c.credit * factor)
+            value = c.value
+            if value is not None:
+                weight = c.weight * factor
+                weights.append(weight)
+                products.append(weight * value)
+                if self_only:
+                    source = c.source
+                    self_only = source == "rater:self" or source.startswith("rater:self:")
         # fsum is exactly rounded, so no sum below depends on the order the evidence came in.
         total_weight = math.fsum(weights)
         credit = math.fsum(credits)
         flags: list[str] = []
-        if judged and total_weight > 0:
-            base = math.fsum(map(operator.mul, weights, values)) / total_weight
-            if all(c.source == "rater:self" or c.source.startswith("rater:self:") for c in judged):
+        if weights and total_weight > 0:
+            base = math.fsum(products) / total_weight
+            if self_only:
                 flags.append("self-rated-only")
         else:
             base = 1.0  # credit alone builds up from the lowest level
             flags.append("credit-only")
         if credit > config.credit_cap:
             flags.append("credit-capped")
-        top = self.scale.top
-        score = min(float(top), base + min(config.credit_cap, credit))
+        top = self.top
+        # Rounded once, as shown: the level is read from the shown score (rule S5).
+        score = round(min(float(top), base + min(config.credit_cap, credit)), SCORE_DECIMALS)
         sources = len({c.source for c in contributions})
-        rank = level_rank_for(score, top)
+        rank = _shown_rank(score, top)
         if sources < config.min_sources:
             flags.append("insufficient-evidence")
             rank = None
-        if not self.context.trails:  # only levels will be read (ScoringContext.trails)
+        if not self.trails:  # only levels will be read (ScoringContext.trails)
             return _Direct(score, rank, (), sources, tuple(flags), 0)
-        if not judged:
-            trail = []
-        elif total_weight:
-            trail = _trail([(c.evidence, w / total_weight, 0.0, c.note) for w, c in zip(weights, judged)])
-        else:
-            trail = _trail([(c.evidence, 0.0, 0.0, c.note) for c in judged])
-        if developing:
-            # Each part comes sorted by id; together they are sorted again (stably: an item that
-            # both judges and credits the competency shows its judgement first).
-            trail = sorted(trail + _trail(developing), key=_ID) if trail else _trail(developing)
-        count = len(trail) if not developing or not judged else len({e.id for e in trail})
-        return _Direct(score, rank, tuple(trail), sources, tuple(flags), count)
+        trail, count = _direct_trail(contributions, weights, total_weight, credits)
+        return _Direct(score, rank, trail, sources, tuple(flags), count)
 
     def _rollup(
         self, children: list[CompetencyResult], direct_rank: int | None
@@ -313,20 +331,20 @@ class _FrameworkScoring:
         """Rule S6: the mean of the children's scores (no level counts 0), capped below proficient
         unless every child is proficient (Moodle's "all children proficient"). None when there is
         nothing to roll up or the direct result is better (rule S6's choice), so that the trail
-        is only made for a roll-up that is used."""
+        is only made for a roll-up that is used. The score comes rounded as shown."""
         if not any(c.score is not None for c in children):
             return None
         values = [c.score if c.rank is not None and c.score is not None else 0.0 for c in children]
-        score = math.fsum(values) / len(children)
-        rank = level_rank_for(score, self.scale.top)
-        proficient = self.scale.proficient_rank
+        score = round(math.fsum(values) / len(children), SCORE_DECIMALS)
+        rank = _shown_rank(score, self.top)
+        proficient = self.proficient
         flags: tuple[str, ...] = ("rolled-up",)
         if rank is not None and rank >= proficient and not all(c.rank is not None and c.rank >= proficient for c in children):
             rank = proficient - 1 or None
             flags = ("rolled-up", "rollup-capped")
         if direct_rank is not None and (rank is None or rank <= direct_rank):
             return None
-        if not self.context.trails:
+        if not self.trails:
             return score, rank, (), flags
         share = 1.0 / len(children)
         trail: dict[str, list[float]] = {}
@@ -345,6 +363,28 @@ class _FrameworkScoring:
             for k, v in sorted(trail.items())
         )
         return score, rank, weights, flags
+
+
+def _direct_trail(
+    contributions: list[Contribution], weights: list[float], total_weight: float, credits: list[float]
+) -> tuple[tuple[EvidenceWeight, ...], int]:
+    """Rule S8 for a direct result: each item's share of the judgements' weight and its credit, and
+    how many different items the trail names. ``weights`` are the judgements' (in order) and
+    ``credits`` every contribution's, after recency."""
+    judged = [c for c in contributions if c.value is not None]
+    if not judged:
+        trail = []
+    elif total_weight:
+        trail = _trail([(c.evidence, w / total_weight, 0.0, c.note) for w, c in zip(weights, judged)])
+    else:
+        trail = _trail([(c.evidence, 0.0, 0.0, c.note) for c in judged])
+    developing = [(c.evidence, 0.0, credit, c.note) for c, credit in zip(contributions, credits) if c.value is None]
+    if developing:
+        # Each part comes sorted by id; together they are sorted again (stably: an item that
+        # both judges and credits the competency shows its judgement first).
+        trail = sorted(trail + _trail(developing), key=_ID) if trail else _trail(developing)
+    count = len(trail) if not developing or not judged else len({e.id for e in trail})
+    return tuple(trail), count
 
 
 def _trail(entries: list[tuple[str, float, float, str]]) -> list[EvidenceWeight]:

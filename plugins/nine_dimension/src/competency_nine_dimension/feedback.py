@@ -14,7 +14,7 @@ the report), so nothing here can see a hidden group's answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 import attrs
@@ -40,6 +40,7 @@ from .aggregate import (
     STATUS_OK,
     Answer,
     Config,
+    DimensionAnswers,
     GroupAnswers,
     Means,
     Rater,
@@ -182,13 +183,15 @@ class Feedback360(DatedItem):
         if means.status != STATUS_OK:
             return
         framework = inputs.framework
+        note = ""  # read only in trails (ScoringContext.trails)
         for dimension in means.dimensions:
             cells = dimension.groups
             answers = sum(cell.n for cell in cells)
             if not answers or dimension.others is None:
                 continue
-            shown = ", ".join(GROUP_NAMES.get(cell.group, cell.group) for cell in cells)
-            note = f"360: all others {number(published_figure(dimension.others))} (n {answers}; {shown})"
+            if context.trails:
+                shown = ", ".join(GROUP_NAMES.get(cell.group, cell.group) for cell in cells)
+                note = f"360: all others {number(published_figure(dimension.others))} (n {answers}; {shown})"
             competency = framework.qualified(dimension.id)
             for cell in cells:
                 yield Contribution(
@@ -277,9 +280,11 @@ class Feedback360(DatedItem):
     ) -> dict[str, GroupAnswers] | None:
         """The raters' answers grouped as :func:`aggregate_answers` takes them, or None when anything in them
         is not plainly valid, which a checked item never is: :meth:`aggregate_raters` and :func:`aggregate`
-        then name the problem, exactly as they always have."""
+        then name the problem, exactly as they always have. A group with raters has a place for every
+        dimension, empty where none of them answered (which the aggregation reads as no answers)."""
         groups = {group: GroupAnswers() for group in GROUPS}
         known = frozenset(dims)
+        bare = not any(":" in dim for dim in dims)  # then a known key is its own dimension id
         ids: set[str] = set()
         read = rank_reader(scale, extra=NOT_OBSERVED)
         try:
@@ -287,25 +292,30 @@ class Feedback360(DatedItem):
                 if not isinstance(rater.id, str) or not rater.id or rater.id in ids or rater.group not in groups:
                     return None
                 ids.add(rater.id)
-                ratings = _by_dimension(rater.ratings, known)
-                importances = _by_dimension(rater.importance, known)
-                comments = _by_dimension(rater.comments, known)
+                ratings = _by_dimension(rater.ratings, known, bare)
+                importances = _by_dimension(rater.importance, known, bare)
+                comments = _by_dimension(rater.comments, known, bare)
                 if ratings is None or importances is None or comments is None:
                     return None
                 answers = groups[rater.group]
+                if not answers.raters:
+                    # Every dimension at once (the tables' keys are all known ones): an empty one reads as
+                    # a missing one, and each answer is then filed without asking whether its place exists.
+                    answers.by_dimension = {dim: DimensionAnswers() for dim in dims}
                 answers.raters += 1
+                by_dimension = answers.by_dimension
                 for dim, value in ratings:
                     rank = read(value)  # ValueError if off the scale
                     if rank is not None:
-                        answers.on(dim).ranks.append(rank)
+                        by_dimension[dim].ranks.append(rank)
                 for dim, importance in importances:
                     if type(importance) is not int or not 1 <= importance <= importance_points:
                         return None
-                    answers.on(dim).importances.append(importance)
+                    by_dimension[dim].importances.append(importance)
                 for dim, text in comments:
                     if not isinstance(text, str):
                         return None
-                    answers.on(dim).comments.append(text)
+                    by_dimension[dim].comments.append(text)
         except (AttributeError, TypeError, ValueError):
             return None
         return groups if groups["self"].raters <= 1 else None
@@ -367,9 +377,13 @@ class _Inputs:
         return aggregate_answers(self.groups, self.dims, config=self.config, targets=self.targets, level_labels=self.labels)
 
 
-def _by_dimension(table: Mapping[str, V], known: frozenset[str]) -> list[tuple[str, V]] | None:
+def _by_dimension(table: Mapping[str, V], known: frozenset[str], bare: bool) -> Iterable[tuple[str, V]] | None:
     """A rater's table keyed by dimension id; None if a key is not a known dimension or two keys name the
-    same one (an Answer holds one value per dimension: :meth:`Feedback360.aggregate_raters` keeps the last)."""
+    same one (an Answer holds one value per dimension: :meth:`Feedback360.aggregate_raters` keeps the last).
+    ``bare``: no known dimension id has a ``:``, so a key that is one is its own id."""
+    if bare and known.issuperset(table):
+        # The usual case, every key a bare dimension id: the keys of a table all differ, so does each id.
+        return table.items()
     entries = [(dimension_id(key), value) for key, value in table.items()]
     if len({dim for dim, _ in entries} & known) != len(entries):
         return None

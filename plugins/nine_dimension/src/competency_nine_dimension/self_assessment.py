@@ -67,11 +67,14 @@ class SelfAssessment(DatedItem):
         if framework is None:
             return
         weight = context.config.rater_weights.get("self", SELF_WEIGHT)
+        note = ""  # read only in trails (ScoringContext.trails)
         for dim, rank in self.ranks(framework).items():
-            label = "insufficient (below the lowest level)" if rank == 0 else framework.scale.level(rank).label
+            if context.trails:
+                label = "insufficient (below the lowest level)" if rank == 0 else framework.scale.level(rank).label
+                note = f"self-assessment: {label}"
             yield Contribution(
                 competency=framework.qualified(dim), evidence=self.id, source=SELF_SOURCE, date=self.date,
-                value=float(rank), weight=weight, note=f"self-assessment: {label}",
+                value=float(rank), weight=weight, note=note,
             )
 
     def analyse(self, context: ScoringContext) -> Analysis | None:

@@ -175,10 +175,11 @@ class Measure:
 # -- the evidence kind ---------------------------------------------------------------------------
 
 
-#: item id -> (item, measure results), and (item, area levels), for the few most recent items (see
-#: QIProject.measure_results and QIProject.area_levels).
+#: item id -> (item, measure results), (item, area levels) and (item, reference date), for the few most
+#: recent items (see QIProject.measure_results, QIProject.area_levels and QIProject.reference_date).
 _RECENT_RESULTS: dict[int, tuple[Any, Any]] = {}
 _RECENT_LEVELS: dict[int, tuple[Any, Any]] = {}
+_RECENT_DATES: dict[int, tuple[Any, Any]] = {}
 #: How many items each of those keeps.
 _RECENT = 16
 
@@ -224,10 +225,14 @@ class QIProject(EvidenceItem):
     # -- what the engine asks -------------------------------------------------------------------
 
     def reference_date(self) -> datetime.date:
-        """The end of the project, or else the latest date it records (an ongoing project)."""
+        """The end of the project, or else the latest date it records (an ongoing project).
+
+        An ongoing project's date walks every date it records (each with its path); scoring asks three
+        times (the window, the contributions, the analysis), so the answers for the last few items are kept.
+        """
         if self.end is not None:
             return self.end
-        return max(date for _, date in self.dates())
+        return _remembered(_RECENT_DATES, self, lambda: max(date for _, date in self.dates()))
 
     def dates(self) -> Iterator[tuple[str, datetime.date]]:
         yield "start", self.start
@@ -297,6 +302,8 @@ class QIProject(EvidenceItem):
         framework = context.resolver.frameworks.get(FRAMEWORK)
         if framework is None:  # not installed, or left out by the file's `frameworks`
             return
+        # The same for every area; an ongoing project's date is the latest of all its dates.
+        source, date = f"item:{self.id}", self.reference_date()
         for found in self.area_levels():
             if framework.competency(found.area) is None:
                 continue
@@ -307,11 +314,12 @@ class QIProject(EvidenceItem):
             yield Contribution(
                 competency=framework.qualified(found.area),
                 evidence=self.id,
-                source=f"item:{self.id}",
-                date=self.reference_date(),
+                source=source,
+                date=date,
                 value=float(rank),
                 weight=PROJECT_WEIGHT,
-                note=f"QI project ({self.role}): {framework.scale.level(rank).label}",
+                # Read only in trails (ScoringContext.trails).
+                note=f"QI project ({self.role}): {framework.scale.level(rank).label}" if context.trails else "",
             )
 
     def analyse(self, context: ScoringContext) -> Analysis:
