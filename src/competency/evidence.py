@@ -72,7 +72,8 @@ class ScoringContext:
 
     ``trails=False`` tells the scorer that only levels will be read (a cohort keeps nothing else):
     it may then leave out every result's evidence trail (``evidence`` empty, ``evidence_count`` 0).
-    Scores, levels, flags and targets are the same either way.
+    Scores, levels, flags and targets are the same either way. Kinds may then leave
+    :attr:`Contribution.note` empty, since only trails show it.
     """
 
     resolver: Resolver
