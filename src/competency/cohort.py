@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .memo import IdentityMemo
 from .results import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -74,16 +75,12 @@ class PersonSummary:
     analyses: tuple[tuple[str, str], ...] = ()
 
 
-_ORDER: dict[int, tuple[Framework, tuple[str, ...]]] = {}
+def _order(framework: Framework) -> tuple[str, ...]:
+    return tuple(c.id for c, _ in framework.walk())
 
 
-def competency_order(framework: Framework) -> tuple[str, ...]:
-    """The framework's competency ids in tree order (cached per framework object)."""
-    cached = _ORDER.get(id(framework))
-    if cached is None or cached[0] is not framework:
-        cached = (framework, tuple(c.id for c, _ in framework.walk()))
-        _ORDER[id(framework)] = cached
-    return cached[1]
+#: The framework's competency ids in tree order (remembered per framework object).
+competency_order: IdentityMemo[Framework, tuple[str, ...]] = IdentityMemo(_order)
 
 
 def summarise(card: Scorecard, frameworks: Mapping[str, Framework]) -> PersonSummary:

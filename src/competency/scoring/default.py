@@ -17,6 +17,7 @@ import attrs
 from ..evidence import Contribution, EvidenceFile, ScoringContext
 from ..framework import Competency, Framework, RoleProfile
 from ..results import CompetencyResult, EvidenceWeight, ExcludedEvidence, FrameworkResult, Scorecard
+from ..memo import IdentityMemo
 from . import Scorer
 
 # Scores are shown to two decimals and levels are read from the shown score, so that what a person
@@ -118,15 +119,7 @@ class _Plan:
         return plan
 
 
-# Keyed by id() with the framework kept alive in the plan, so an id is never reused.
-_PLANS: dict[int, _Plan] = {}
-
-
-def _plan(framework: Framework) -> _Plan:
-    plan = _PLANS.get(id(framework))
-    if plan is None or plan.framework is not framework:
-        plan = _PLANS[id(framework)] = _Plan.of(framework)
-    return plan
+_plan: IdentityMemo[Framework, _Plan] = IdentityMemo(_Plan.of)
 
 
 class DefaultScorer:
