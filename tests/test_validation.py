@@ -5,7 +5,10 @@ from __future__ import annotations
 import copy
 import datetime
 import functools
+import itertools
 import json
+import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -696,6 +699,42 @@ def test_every_free_text_field_is_checked(text: str) -> None:
     expected = [f"looks like {what} (at character {offset + 1})" for what, offset in findings(text)]
     warned = [w.message.split(": remove")[0] for w in validation.warnings if w.path == "evidence[0].text"]
     assert warned == expected
+
+
+def test_no_identifier_is_shorter_than_the_quick_screen_assumes() -> None:
+    # Every string of fewer than _SHORTEST characters over an alphabet with a member of each class the
+    # pattern tells apart (and the letters of its words): none holds a match, so short ids need no look.
+    from competency.checks.privacy import _IDENTIFIERS, _SHORTEST
+
+    alphabet = "0479ABCDWZabdoteifrhn .:-+@_\n"
+    for length in range(_SHORTEST):
+        for chars in itertools.product(alphabet, repeat=length):
+            assert _IDENTIFIERS.search("".join(chars)) is None
+    for shortest in ("dob:1", "A11AB", "a@b.c"):
+        assert len(shortest) == _SHORTEST and _IDENTIFIERS.search(shortest)
+
+
+def test_the_quick_screen_skips_to_exactly_the_letters_the_case_blind_words_start_with() -> None:
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert re.findall(r"(?i:[bd])", everything) == ["B", "D", "b", "d"]
+
+
+_SCREEN_PIECES = st.sampled_from(
+    ["dob:1", "D.O.B. 2", "d.o.b", "Date of Birth: 3", "BORN ON 4", "born on", "A11AB", "SW1A 1AA", "CM1 1AA", "a@b.c",
+     "x@y", "123-456", "123 4567890", "+447700900123", "07700 900123", VALID_NHS_NUMBER, "\u0663\u0664\u0665",
+     "\uff10\uff17", "0", "4", "7", "\u0131", "-", " ", ".", ":", "@", "\n"]
+)
+
+
+@given(st.lists(st.one_of(_SCREEN_PIECES, st.text(max_size=5)), max_size=10).map("".join))
+def test_the_quick_screen_of_a_text_is_exactly_the_identifier_search(text: str) -> None:
+    # Its cheap tests only ever settle "nothing here" when the pattern finds nothing, and whatever
+    # findings() reports (the warnings) is still looked at.
+    from competency.checks.privacy import _IDENTIFIERS, _may_contain_identifier, findings
+
+    assert _may_contain_identifier(text) == (_IDENTIFIERS.search(text) is not None)
+    if any(True for _ in findings(text)):
+        assert _may_contain_identifier(text)
 
 
 @attrs.frozen
