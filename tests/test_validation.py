@@ -825,6 +825,26 @@ def test_a_field_declared_not_free_text_is_not_looked_at() -> None:
     assert [w.path for w in validation.warnings] == ["evidence[0].note"]
 
 
+def test_a_360_raters_levels_are_not_free_text_as_each_is_checked_against_the_scale(repo: Path) -> None:
+    # RaterEntry.ratings is declared not free text: whatever is written there is an error naming it
+    # (not a level; a key that names no dimension), while a comment is still looked at.
+    nine_dimension = pytest.importorskip("competency_nine_dimension")
+    engine = Engine(plugins=False, extra_plugins=[nine_dimension], search_pyproject=False, env={})
+    data = tomli.loads((repo / "plugins" / "nine_dimension" / "examples" / "gp-partner-360.toml").read_text("utf-8"))
+    phone = "call 07700 900123"
+    rater = data["evidence"][0]["raters"][0]
+    rater["ratings"]["inspiring-shared-purpose"] = phone
+    rater["ratings"]["no-such-dimension"] = phone
+    rater["comments"]["leading-with-care"] = phone
+    validation = engine.validate(data, as_of=datetime.date(2026, 11, 26))
+    where = "evidence[0].raters[0]"
+    assert sorted((p.severity, p.path) for p in validation.problems) == [
+        ("error", f"{where}.ratings.inspiring-shared-purpose"),
+        ("error", f"{where}.ratings.no-such-dimension"),
+        ("warning", f"{where}.comments.leading-with-care"),
+    ]
+
+
 _TREES = st.recursive(
     st.builds(OutlineNode, st.lists(st.one_of(_IDENTIFIER_PIECES, st.text(max_size=4)), max_size=4).map("".join)),
     lambda children: st.builds(

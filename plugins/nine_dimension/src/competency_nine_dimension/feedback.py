@@ -91,7 +91,9 @@ class RaterEntry:
 
     id: str
     group: Group
-    ratings: Mapping[str, LevelValue]
+    # Dimension references and levels (or "not-observed"), each checked against the model: no free text
+    # (competency.checks.base.FREE_TEXT).
+    ratings: Mapping[str, LevelValue] = attrs.field(metadata={"free_text": False})
     importance: Mapping[str, int] = attrs.field(factory=empty_mapping)
     comments: Mapping[str, str] = attrs.field(factory=empty_mapping)
 
