@@ -726,15 +726,23 @@ _SCREEN_PIECES = st.sampled_from(
 )
 
 
+@given(st.one_of(st.text(), st.text(alphabet="ab 09@\u0663\uff10\u00e9", max_size=8)))
+def test_the_quick_screen_finds_a_digit_or_an_at_as_the_pattern_does(text: str) -> None:
+    from competency.checks.privacy import _has_digit_or_at
+
+    assert _has_digit_or_at(text) == (re.search(r"[\d@]", text) is not None)
+
+
 @given(st.lists(st.one_of(_SCREEN_PIECES, st.text(max_size=5)), max_size=10).map("".join))
 def test_the_quick_screen_of_a_text_is_exactly_the_identifier_search(text: str) -> None:
     # Its cheap tests only ever settle "nothing here" when the pattern finds nothing, and whatever
     # findings() reports (the warnings) is still looked at.
-    from competency.checks.privacy import _IDENTIFIERS, _may_contain_identifier, findings
+    from competency.checks.privacy import _IDENTIFIERS, findings
+    from competency.checks.privacy import _may_contain_identifier as screen
 
-    assert _may_contain_identifier(text) == (_IDENTIFIERS.search(text) is not None)
+    assert screen(text) == (_IDENTIFIERS.search(text) is not None)
     if any(True for _ in findings(text)):
-        assert _may_contain_identifier(text)
+        assert screen(text)
 
 
 @attrs.frozen
