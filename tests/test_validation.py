@@ -807,35 +807,24 @@ def test_a_wrong_field_does_not_hide_the_items_other_errors(engine) -> None:
     ]
 
 
-@attrs.frozen(kw_only=True)
-class Tagged(DatedItem):
-    """A plugin kind with a field it declares holds no free text (its values are checked elsewhere)."""
-
-    kind: ClassVar[str] = "tagged"
-    summary: ClassVar[str] = "a note with tags"
-    note: str
-    tags: tuple[str, ...] = attrs.field(default=(), metadata={"free_text": False})
-
-
-class TaggedPlugin:
-    @hookimpl
-    def register_evidence_kinds(self, register: Callable[[type[EvidenceItem]], None]) -> None:
-        register(Tagged)
-
-
-def test_a_field_declared_not_free_text_is_not_looked_at() -> None:
-    from competency.checks.base import FREE_TEXT
-
-    assert FREE_TEXT == "free_text"
-    engine = Engine(plugins=False, extra_plugins=[TaggedPlugin()], search_pyproject=False, env={})
-    item = {"id": "t", "kind": "tagged", "date": AS_OF, "note": f"NHS {VALID_NHS_NUMBER}", "tags": [VALID_NHS_NUMBER]}
-    validation = engine.validate({"subject": {"id": "s"}, "evidence": [item]}, as_of=AS_OF)
-    assert [w.path for w in validation.warnings] == ["evidence[0].note"]
+@pytest.mark.parametrize(
+    ("item", "path"),
+    [
+        # Mistyped references and levels are errors that need not show what was written: an
+        # identifier pasted there is still reported.
+        ({"kind": "reflection", "competencies": ["pt DOB: 1/2/1990"], "text": "a talk"}, "evidence[0].competencies[0]"),
+        ({"kind": "rating", "rater": "peer", "ratings": {"nosuch": VALID_NHS_NUMBER}}, "evidence[0].ratings.nosuch"),
+        ({"kind": "attainment", "title": "A award", "competencies": [], "level": "dob: 01/02/1990"}, "evidence[0].level"),
+    ],
+)
+def test_identifiers_in_references_and_levels_are_reported(engine: Any, item: dict[str, Any], path: str) -> None:
+    data = {"subject": {"id": "s"}, "evidence": [{"id": "e", "date": AS_OF, **item}]}
+    validation = engine.validate(data, as_of=AS_OF)
+    assert path in [w.path for w in validation.warnings]
+    assert validation.evidence is None  # the mistyped value is an error too
 
 
-def test_a_360_raters_levels_are_not_free_text_as_each_is_checked_against_the_scale(repo: Path) -> None:
-    # RaterEntry.ratings is declared not free text: whatever is written there is an error naming it
-    # (not a level; a key that names no dimension), while a comment is still looked at.
+def test_a_360_raters_levels_are_looked_at_for_identifiers(repo: Path) -> None:
     nine_dimension = pytest.importorskip("competency_nine_dimension")
     engine = Engine(plugins=False, extra_plugins=[nine_dimension], search_pyproject=False, env={})
     data = tomli.loads((repo / "plugins" / "nine_dimension" / "examples" / "gp-partner-360.toml").read_text("utf-8"))
@@ -850,6 +839,8 @@ def test_a_360_raters_levels_are_not_free_text_as_each_is_checked_against_the_sc
         ("error", f"{where}.ratings.inspiring-shared-purpose"),
         ("error", f"{where}.ratings.no-such-dimension"),
         ("warning", f"{where}.comments.leading-with-care"),
+        ("warning", f"{where}.ratings.inspiring-shared-purpose"),
+        ("warning", f"{where}.ratings.no-such-dimension"),
     ]
 
 

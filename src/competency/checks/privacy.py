@@ -21,7 +21,7 @@ import attrs
 
 from ..errors import Problem
 from ..evidence import CheckContext, EvidenceFile
-from .base import FREE_TEXT, EvidenceCheck
+from .base import EvidenceCheck
 
 # One pass over the text with named alternatives; the NHS number is confirmed by its check digit.
 _IDENTIFIERS = re.compile(
@@ -133,19 +133,14 @@ _LOOKING_AT: set[type] = set()
 @functools.cache
 def _text_fields(cls: type) -> tuple[str, ...]:
     """The fields of an attrs class that can hold text: the walk skips dates, numbers and tables
-    of them (a QI measure's points, say) and fields declared not free text (``FREE_TEXT``)
-    without looking."""
+    of them (a QI measure's points, say) without looking."""
     try:
         fields = attrs.fields(attrs.resolve_types(cls))
     except Exception:  # noqa: BLE001 - an annotation that cannot be resolved: look everywhere
         return tuple(field.name for field in attrs.fields(cls))
     _LOOKING_AT.add(cls)
     try:
-        return tuple(
-            f.name
-            for f in fields
-            if f.metadata.get(FREE_TEXT, True) and (f.type is None or _may_hold_text(f.type))
-        )
+        return tuple(f.name for f in fields if f.type is None or _may_hold_text(f.type))
     finally:
         _LOOKING_AT.discard(cls)
 

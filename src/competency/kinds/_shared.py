@@ -6,7 +6,6 @@ from collections.abc import Iterator, Sequence
 
 import attrs
 
-from ..checks.base import FREE_TEXT
 from ..errors import Problem
 from ..evidence import CheckContext, DatedItem, ScoringContext
 from ..references import Resolved, UnresolvedReference
@@ -52,7 +51,7 @@ class DatedClaims(DatedItem):
     """Base of kinds that carry one date and claim a list of competencies (reflection, attainment)."""
 
     #: Checked against the frameworks, never free text.
-    competencies: tuple[str, ...] = attrs.field(metadata={FREE_TEXT: False})
+    competencies: tuple[str, ...]
 
     def references(self) -> Iterator[tuple[str, str]]:
         for index, reference in enumerate(self.competencies):

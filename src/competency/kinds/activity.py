@@ -8,7 +8,6 @@ from typing import ClassVar, Literal
 
 import attrs
 
-from ..checks.base import FREE_TEXT
 from ..errors import Problem
 from ..evidence import CheckContext, Contribution, EvidenceItem, ScoringContext
 from ._shared import require_claims, require_text, resolved_claims
@@ -42,7 +41,7 @@ class Activity(EvidenceItem):
     title: str
     start: datetime.date
     outcome: Outcome
-    competencies: tuple[str, ...] = attrs.field(metadata={FREE_TEXT: False})
+    competencies: tuple[str, ...]
     end: datetime.date | None = None
     provider: str | None = None
     hours: float | None = None

@@ -7,7 +7,6 @@ from typing import ClassVar
 
 import attrs
 
-from ..checks.base import FREE_TEXT
 from ..errors import Problem
 from ..evidence import CheckContext, Contribution, LevelValue, ScoringContext
 from ..references import UnresolvedReference
@@ -23,7 +22,7 @@ class Attainment(DatedClaims):
 
     title: str
     awarded_by: str | None = None
-    level: LevelValue | None = attrs.field(default=None, metadata={FREE_TEXT: False})
+    level: LevelValue | None = None
 
     def check(self, context: CheckContext) -> Iterator[Problem]:
         yield from require_text(self.title, "title")

@@ -7,7 +7,6 @@ from typing import ClassVar, Literal
 
 import attrs
 
-from ..checks.base import FREE_TEXT
 from ..errors import Problem
 from ..evidence import CheckContext, Contribution, DatedItem, LevelValue, ScoringContext
 from ..references import UnresolvedReference
@@ -23,8 +22,7 @@ class Rating(DatedItem):
     summary: ClassVar[str] = "a rater judges competencies on the framework's scale"
 
     rater: RaterRole
-    # Competency references and levels, each checked against the frameworks: no free text.
-    ratings: Mapping[str, LevelValue] = attrs.field(metadata={FREE_TEXT: False})
+    ratings: Mapping[str, LevelValue]
     rater_id: str | None = None
     note: str | None = None
 

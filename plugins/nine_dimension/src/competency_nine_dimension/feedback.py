@@ -91,9 +91,7 @@ class RaterEntry:
 
     id: str
     group: Group
-    # Dimension references and levels (or "not-observed"), each checked against the model: no free text
-    # (competency.checks.base.FREE_TEXT).
-    ratings: Mapping[str, LevelValue] = attrs.field(metadata={"free_text": False})
+    ratings: Mapping[str, LevelValue]
     importance: Mapping[str, int] = attrs.field(factory=empty_mapping)
     comments: Mapping[str, str] = attrs.field(factory=empty_mapping)
 
