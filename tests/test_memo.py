@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sys
 from pathlib import Path
 
 from competency import Engine
@@ -62,3 +63,33 @@ def test_scoring_with_engine_after_engine_keeps_a_bounded_memory(repo: Path, exa
         card = engine.score(engine.load_evidence(examples[0], as_of=as_of), as_of=as_of)
         assert card.frameworks
     assert len(default._plan) <= 64
+
+
+def test_threads_sharing_a_memo_never_see_it_half_changed() -> None:
+    import threading
+
+    memo: IdentityMemo[Box, int] = IdentityMemo(lambda box: box.value, limit=4)
+    failures: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def work(offset: int) -> None:
+        start.wait()
+        try:
+            for value in range(2000):  # far more keys than the limit: every call drops one
+                box = Box(offset + value)
+                assert memo(box) == offset + value
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n * 10_000,)) for n in range(8)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: an unlocked memo fails at once
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
+    assert len(memo) <= 4

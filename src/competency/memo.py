@@ -8,6 +8,7 @@ keeps at most ``limit`` of them: a program that builds engine after engine does 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -16,14 +17,18 @@ V = TypeVar("V")
 
 
 class IdentityMemo(Generic[K, V]):
-    """``derive(key)`` computed once per key object while it is among the ``limit`` latest remembered."""
+    """``derive(key)`` computed once per key object while it is among the ``limit`` most recently
+    derived (first in, first out: a key is not moved up by being asked for again)."""
 
-    __slots__ = ("_derive", "_limit", "_values")
+    __slots__ = ("_derive", "_limit", "_lock", "_values")
 
     def __init__(self, derive: Callable[[K], V], limit: int = 64) -> None:
         self._derive = derive
         self._limit = limit
         self._values: dict[int, tuple[K, V]] = {}
+        # Engines (and their frameworks) may be shared by threads: one inserts while another drops
+        # the oldest entry. Deriving stays outside the lock; two threads may both derive, and one wins.
+        self._lock = threading.Lock()
 
     def __call__(self, key: K) -> V:
         """The value derived from ``key``, computed now if it is not remembered."""
@@ -31,9 +36,10 @@ class IdentityMemo(Generic[K, V]):
         if found is not None and found[0] is key:
             return found[1]
         value = self._derive(key)
-        if len(self._values) >= self._limit:
-            del self._values[next(iter(self._values))]  # the oldest: insertion order
-        self._values[id(key)] = (key, value)
+        with self._lock:
+            while len(self._values) >= self._limit:
+                del self._values[next(iter(self._values))]  # the oldest: insertion order
+            self._values[id(key)] = (key, value)
         return value
 
     def __len__(self) -> int:

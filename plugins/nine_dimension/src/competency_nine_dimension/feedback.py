@@ -14,6 +14,7 @@ the report), so nothing here can see a hidden group's answers.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
@@ -78,6 +79,7 @@ V = TypeVar("V")
 OTHERS_WEIGHT = 2.0
 #: (item, context) -> the aggregation's inputs, for the few most recent items (see Feedback360._inputs).
 _RECENT_INPUTS: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+_RECENT_LOCK = threading.Lock()
 #: The weight of a self rating when the scorer's settings name none (its ``rater_weights["self"]``).
 SELF_WEIGHT = 0.5
 #: The source of self judgements: the same as a self ``rating``, so the subject counts as one source.
@@ -270,9 +272,10 @@ class Feedback360(DatedItem):
             cached: _Inputs | None = hit[2]
             return cached
         built = self._read_inputs(context)
-        _RECENT_INPUTS[key] = (self, context, built)  # holding both keeps their ids from being reused
-        while len(_RECENT_INPUTS) > 16:
-            _RECENT_INPUTS.pop(next(iter(_RECENT_INPUTS)))
+        with _RECENT_LOCK:  # items may be scored by several threads: one inserts while another drops
+            _RECENT_INPUTS[key] = (self, context, built)  # holding both keeps their ids from being reused
+            while len(_RECENT_INPUTS) > 16:
+                _RECENT_INPUTS.pop(next(iter(_RECENT_INPUTS)))
         return built
 
     def answer_groups(

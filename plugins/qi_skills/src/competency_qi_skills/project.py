@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import textwrap
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, Literal, TypeVar
 
@@ -182,6 +183,7 @@ _RECENT_LEVELS: dict[int, tuple[Any, Any]] = {}
 _RECENT_DATES: dict[int, tuple[Any, Any]] = {}
 #: How many items each of those keeps.
 _RECENT = 16
+_RECENT_LOCK = threading.Lock()
 
 T = TypeVar("T")
 
@@ -193,9 +195,10 @@ def _remembered(store: dict[int, tuple[Any, Any]], item: object, compute: Callab
         cached: T = hit[1]
         return cached
     value = compute()
-    store[id(item)] = (item, value)  # holding the item keeps its id from being reused
-    while len(store) > _RECENT:
-        store.pop(next(iter(store)))
+    with _RECENT_LOCK:  # items may be scored by several threads: one inserts while another drops
+        store[id(item)] = (item, value)  # holding the item keeps its id from being reused
+        while len(store) > _RECENT:
+            store.pop(next(iter(store)))
     return value
 
 
