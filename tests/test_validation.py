@@ -909,3 +909,14 @@ def test_every_repeat_of_an_id_names_its_first_use() -> None:
         ("evidence[4].id", "duplicate evidence id 'b' (first used by evidence[1])"),
         ("evidence[5].id", "duplicate evidence id 'a' (first used by evidence[0])"),
     ]
+
+
+def test_an_nhs_number_in_another_scripts_digits_is_found() -> None:
+    # \d matches every script's decimal digits, and so does the NHS number's check digit (int()):
+    # the quick test for a digit must not assume ASCII.
+    from competency.checks.privacy import findings
+
+    arabic_indic = "".join("٠١٢٣٤٥٦٧٨٩"[int(c)] if c.isdigit() else c for c in VALID_NHS_NUMBER)
+    fullwidth = "".join(chr(0xFF10 + int(c)) if c.isdigit() else c for c in VALID_NHS_NUMBER)
+    assert list(findings(f"NHS {arabic_indic}")) == [("an NHS number", 4)]
+    assert list(findings(f"NHS {fullwidth}")) == [("an NHS number", 4)]

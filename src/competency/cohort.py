@@ -79,8 +79,12 @@ def _order(framework: Framework) -> tuple[str, ...]:
     return tuple(c.id for c, _ in framework.walk())
 
 
-#: The framework's competency ids in tree order (remembered per framework object).
-competency_order: IdentityMemo[Framework, tuple[str, ...]] = IdentityMemo(_order)
+_ORDERS: IdentityMemo[Framework, tuple[str, ...]] = IdentityMemo(_order)
+
+
+def competency_order(framework: Framework) -> tuple[str, ...]:
+    """The framework's competency ids in tree order (remembered per framework object)."""
+    return _ORDERS(framework)
 
 
 def summarise(card: Scorecard, frameworks: Mapping[str, Framework]) -> PersonSummary:

@@ -59,7 +59,10 @@ class Resolver:
         return cls({f.id: f for f in frameworks})
 
     def restricted(self, framework_ids: Iterable[str]) -> Resolver:
-        """A resolver over only the named frameworks (unknown names are the caller's to report)."""
+        """A resolver over only the named frameworks (unknown names are the caller's to report).
+
+        The same scope gives the same resolver, kept for the next file (up to 64 scopes), so that
+        validation and scoring share its memory of references."""
         wanted = set(framework_ids)
         key = tuple(k for k in self.frameworks if k in wanted)
         resolver = self._scoped.get(key)

@@ -8,7 +8,9 @@ Murray 2011; Anhøj & Olesen 2014 / qicharts2; NHS England "Making Data Count"
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -21,6 +23,7 @@ from competency_qi_skills.analysis import (
     XmRChart,
     _anhoej_longest_run_limit,
     binomial_quantile,
+    run_and_xmr_charts,
     run_chart,
     xmr_chart,
 )
@@ -528,3 +531,23 @@ def test_run_chart_counts_are_consistent(data, better) -> None:  # noqa: ANN001
     assert chart.longest_run <= chart.n_useful
     has_signals = bool(chart.signals)
     assert chart.judgement in (("non-random-variation",) if has_signals else ("random-variation", "too-few-points"))
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        ({"shfit"}, "unknown rule 'shfit' (rules: shift, trend"),
+        (["shift", "nope", "also-nope"], "unknown rules 'also-nope', 'nope'"),
+        ("shift", "not the string 'shift'"),
+    ],
+)
+def test_rules_that_are_not_rules_are_refused(names: Any, message: str) -> None:
+    # A misspelt rule would otherwise apply nothing and call any series random variation.
+    with pytest.raises(ValueError, match=re.escape(message)):
+        run_and_xmr_charts([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], rules=names)
+
+
+def test_a_subset_of_rules_is_taken() -> None:
+    run, xmr = run_and_xmr_charts([1] * 6 + [9] * 6, rules=["shift"])
+    assert {s.rule for s in run.signals} == {"shift"}
+    assert xmr.signals == ()

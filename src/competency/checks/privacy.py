@@ -50,8 +50,6 @@ def valid_nhs_number(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-_MAY_IDENTIFY = re.compile(r"[0-9@]")
-
 # The quick screen of ``_may_identify``: tests that a string cannot hold a match of ``_IDENTIFIERS``,
 # each far cheaper than that pattern, whose five alternatives are tried at every position of the text
 # (about 10 us per 100 characters of prose). Each is a necessary condition, taken from the pattern:
@@ -90,7 +88,7 @@ def _may_contain_identifier(text: str) -> bool:
 
 def findings(text: str) -> Iterator[tuple[str, int]]:
     """What in ``text`` looks patient-identifiable: (what, character offset)."""
-    if not _MAY_IDENTIFY.search(text):  # every pattern needs a digit or an @: most prose is skipped
+    if not _has_digit_or_at(text):  # every pattern needs a digit (any script's) or an @: most prose is skipped
         return
     for match in _IDENTIFIERS.finditer(text):
         kind = match.lastgroup or ""

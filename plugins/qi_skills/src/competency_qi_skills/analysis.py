@@ -271,13 +271,25 @@ def run_and_xmr_charts(
 
     Same arguments, results and errors as the two functions called one after the other. ``rules``, for a
     caller that reads only some signals, names the rules to apply (None: all): the charts then hold exactly
-    those rules' signals, and their judgement speaks for those rules alone.
+    those rules' signals, and their judgement speaks for those rules alone. A name that is not a rule
+    raises ValueError (a misspelt rule would otherwise silently find nothing).
     """
+    wanted = _rules(rules)
     series = _series(values)
     base = _resolve_baseline(baseline, len(series.ints))
     _check_better(better)
-    wanted = frozenset(_RULES if rules is None else rules)
     return _run_chart(series, base, better, wanted), _xmr_chart(series, base, better, wanted)
+
+
+def _rules(rules: Collection[str] | None) -> frozenset[str]:
+    if rules is None:
+        return _ALL_RULES
+    if isinstance(rules, str):  # a str is a collection of letters: never what was meant
+        raise ValueError(f"rules must be a collection of rule names, not the string {rules!r}")
+    unknown = sorted(set(rules) - _ALL_RULES)
+    if unknown:
+        raise ValueError(f"unknown rule{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} (rules: {', '.join(_RULES)})")
+    return frozenset(rules)
 
 
 # =============================================================================
