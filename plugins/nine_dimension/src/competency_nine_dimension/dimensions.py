@@ -81,16 +81,16 @@ def performance_rank(scale: Scale, value: object, *, extra: str) -> int | None:
 
 
 def rank_reader(scale: Scale, *, extra: str) -> Callable[[object], int | None]:
-    """:func:`performance_rank` on one scale, for reading many answers: a level id (or ``extra``) is looked
-    up in a table made once; anything else goes to :func:`performance_rank`, for its result or its error."""
-    ranks: dict[str, int | None] = {}
-    for rank, level in enumerate(scale.levels, start=1):
-        ranks.setdefault(level.id, rank)  # the first level with the id, as Scale.rank finds it
-    ranks[extra] = None  # performance_rank tries ``extra`` before the levels
+    """:func:`performance_rank` on one scale, for reading many answers: a level id (or ``extra``) is read
+    at once; anything else goes to :func:`performance_rank`, for its result or its error."""
 
     def read(value: object) -> int | None:
-        if type(value) is str and value in ranks:
-            return ranks[value]
+        if type(value) is str:
+            if value == extra:  # as performance_rank: ``extra`` before the levels
+                return None
+            rank = scale.rank(value)
+            if rank is not None:
+                return rank
         return performance_rank(scale, value, extra=extra)
 
     return read
