@@ -17,17 +17,16 @@ import importlib.util
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import tomli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate_cohort import AS_OF, ROOT, generate  # noqa: E402
+from timing import cold_start, parse_floor  # noqa: E402
 
 EXE = str(Path(sys.executable).with_name("competency"))
 DATA = ROOT / "benchmarks" / "_data"
@@ -57,13 +56,6 @@ def cohort_command(target: Path, jobs: int, output: Path) -> list[str]:
     return [EXE, "cohort", str(target), "--as-of", AS_OF.isoformat(), "--jobs", str(jobs), "--format", "json", "--output", str(output)]
 
 
-def parse_floor(paths: list[Path]) -> float:
-    start = time.perf_counter()
-    for path in paths:
-        tomli.loads(path.read_text(encoding="utf-8"))
-    return time.perf_counter() - start
-
-
 def engine_time(paths: list[Path], parser: str = "tomli") -> float:
     """What ``cohort --jobs 1`` does per file, in this process: read, parse (with ``parser``),
     validate, score, summarise and count."""
@@ -81,15 +73,6 @@ def engine_time(paths: list[Path], parser: str = "tomli") -> float:
         if outcome.summary is not None:
             accumulator.add(outcome.summary)
     return time.perf_counter() - start
-
-
-def cold_start(command: list[str], repeat: int = 15) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -10,25 +10,16 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import tomli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import ROOT, generate  # noqa: E402
+from timing import cold_start, parse_floor  # noqa: E402
 
 from competency import Engine  # noqa: E402
-
-
-def parse_floor(paths: list[Path]) -> float:
-    start = time.perf_counter()
-    for path in paths:
-        tomli.loads(path.read_text(encoding="utf-8"))
-    return time.perf_counter() - start
 
 
 def engine_run(engine: Engine, paths: list[Path], as_of: datetime.date) -> float:
@@ -36,15 +27,6 @@ def engine_run(engine: Engine, paths: list[Path], as_of: datetime.date) -> float
     for path in paths:
         engine.score(engine.load_evidence(path, as_of=as_of), as_of=as_of)
     return time.perf_counter() - start
-
-
-def cold_start(command: list[str], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
